@@ -1,0 +1,52 @@
+# footfall: the two commands a new user needs are `make dev` and `make test`.
+# Everything else here is what they are built from.
+
+PORT ?= 8787
+IP ?= 127.0.0.1
+PERSIST_TO ?= .wrangler/state
+ORIGIN_URL ?=
+TRUST_CLIENT_IP ?=
+DEMO_PORT ?= 8788
+
+VENV := .venv
+PY := $(VENV)/bin/python
+NPX := npx --no-install
+
+.PHONY: setup dev test unit migrate build clean
+
+## setup: install npm packages from the lock file and the Python dev group, when missing
+setup: node_modules/.footfall-installed $(VENV)/.footfall-installed build
+
+node_modules/.footfall-installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+$(VENV)/.footfall-installed: pyproject.toml
+	python3 -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --upgrade pip
+	$(VENV)/bin/pip install --quiet --group dev
+	touch $@
+
+## build: the tracker script (client/) -> client/dist and the Worker module that serves it
+build: node_modules/.footfall-installed
+	@if [ -f client/build.mjs ]; then node client/build.mjs; fi
+
+## migrate: apply migrations/ to the local D1 in $(PERSIST_TO)
+migrate: setup
+	$(NPX) wrangler d1 migrations apply DB --local --persist-to $(PERSIST_TO)
+
+## dev: the demo site behind the Worker at http://$(IP):$(PORT) (ORIGIN_URL=... to proxy your own)
+dev: migrate
+	PORT=$(PORT) IP=$(IP) PERSIST_TO=$(PERSIST_TO) ORIGIN_URL=$(ORIGIN_URL) \
+	TRUST_CLIENT_IP=$(TRUST_CLIENT_IP) DEMO_PORT=$(DEMO_PORT) PYTHON=$(PY) tools/dev.sh
+
+## test: every test (unit, integration over HTTP with real local D1, browser)
+test: setup
+	$(PY) -m pytest
+
+## unit: the pure-core tests only (fast, no runtime)
+unit: setup
+	$(PY) -m pytest tests/unit
+
+clean:
+	rm -rf node_modules $(VENV) .wrangler client/dist

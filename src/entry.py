@@ -1,0 +1,56 @@
+"""footfall's Worker entrypoint: route each request, and never let an exception out.
+
+Requests under FOOTFALL_PATH (default /_ff) go to footfall's handlers; everything else is
+the site's and goes to the proxy. See docs/ARCHITECTURE.md for a request's whole way.
+"""
+
+import time
+import traceback
+from urllib.parse import urlsplit
+
+from workers import WorkerEntrypoint
+
+from adapters import http
+from footfall import routes
+from footfall.errors import ConfigError
+from footfall.log import log
+from footfall.settings import VARIABLES, parse_settings
+from handlers import collect, proxy
+
+# Parsed settings, kept for the isolate's life and re-parsed only if a variable changes.
+_settings_cache: tuple[tuple, object] | None = None
+
+
+def load_settings(env):
+    global _settings_cache
+    raw = tuple(getattr(env, name, None) for name in VARIABLES)
+    if _settings_cache is None or _settings_cache[0] != raw:
+        values = {name: (None if v is None else str(v)) for name, v in zip(VARIABLES, raw)}
+        _settings_cache = (raw, parse_settings(values))
+    return _settings_cache[1]
+
+
+class Default(WorkerEntrypoint):
+    async def fetch(self, request):
+        # workerd hands a class entrypoint the JS Request; the SDK's Request wraps one.
+        js_request = getattr(request, "js_object", request)
+        try:
+            return await self._route(js_request)
+        except ConfigError as exc:
+            log("error", "configuration error", setting=exc.setting, reason=str(exc))
+            return http.json_error(500, "misconfigured", f"footfall is misconfigured: {exc}")
+        except Exception:
+            log("error", "unhandled exception", traceback=traceback.format_exc())
+            return http.json_error(500, "internal_error", "internal error")
+
+    async def _route(self, js_request):
+        settings = load_settings(self.env)
+        url = urlsplit(js_request.url)
+        endpoint = routes.match(settings.prefix, url.path)
+        if endpoint is None:
+            return await proxy.forward(js_request, settings)
+        if endpoint == "":
+            return http.json_error(404, "not_found", "no such footfall endpoint")
+        site = (url.hostname or "").lower()
+        now_ms = int(time.time() * 1000)
+        return await collect.handle(endpoint, js_request, self.env, settings, site, now_ms)

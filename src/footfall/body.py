@@ -1,0 +1,51 @@
+"""Checks on a collection request before and after its body is read.
+
+Order matters and follows the wire contract: media type (415), declared size (413), then
+the bytes themselves (400). The edge reads at most MAX_BODY_BYTES + 1 bytes, so a body
+that is too large is known without reading it all.
+"""
+
+import json
+
+from footfall.errors import Rejection
+from footfall.limits import BODY_MEDIA_TYPES, MAX_BODY_BYTES
+
+
+def check_media_type(content_type: str | None) -> None:
+    media_type = (content_type or "").split(";", 1)[0].strip().lower()
+    if media_type not in BODY_MEDIA_TYPES:
+        raise Rejection(415, "unsupported_media_type", "send the body as application/json or text/plain")
+
+
+def check_declared_length(content_length: str | None) -> None:
+    """Reject on the Content-Length header alone, before any byte is read."""
+    if content_length is None:
+        return
+    try:
+        declared = int(content_length.strip())
+    except ValueError:
+        raise Rejection(400, "bad_content_length", "Content-Length is not a number") from None
+    if declared > MAX_BODY_BYTES:
+        raise Rejection(413, "body_too_large", f"the body may be at most {MAX_BODY_BYTES} bytes")
+
+
+def _reject_constant(name: str):
+    raise ValueError(name)
+
+
+def decode_object(raw: bytes) -> dict:
+    """The body as a JSON object, or a Rejection saying what is wrong with it."""
+    if len(raw) > MAX_BODY_BYTES:
+        raise Rejection(413, "body_too_large", f"the body may be at most {MAX_BODY_BYTES} bytes")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise Rejection(400, "bad_encoding", "the body is not valid UTF-8") from None
+    try:
+        # NaN and Infinity are not JSON; Python accepts them unless told not to.
+        value = json.loads(text, parse_constant=_reject_constant)
+    except (ValueError, RecursionError):
+        raise Rejection(400, "bad_json", "the body is not valid JSON") from None
+    if not isinstance(value, dict):
+        raise Rejection(400, "not_an_object", "the body must be a JSON object")
+    return value

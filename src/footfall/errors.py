@@ -1,0 +1,23 @@
+"""The two ways the core says no: a rejected request, and a broken configuration."""
+
+
+class Rejection(Exception):
+    """A request footfall refuses: carries the HTTP status, a stable code and a message.
+
+    The message is written for the person debugging their site and never contains the
+    input that was rejected (it may be hostile).
+    """
+
+    def __init__(self, status: int, code: str, message: str):
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+
+
+class ConfigError(Exception):
+    """A Worker variable holds a value footfall cannot use; names the variable."""
+
+    def __init__(self, setting: str, message: str):
+        super().__init__(f"{setting}: {message}")
+        self.setting = setting

@@ -1,0 +1,178 @@
+"""Normalise and validate the three collection payloads of the wire contract.
+
+Each `parse_*` takes the decoded JSON object and returns a frozen record of clean values,
+or raises Rejection(400, ...) naming the field. Normalising (trimming, lower-casing, cutting
+anchor text, dropping a referrer's query) is kept apart from validating, so the rules read
+on their own.
+"""
+
+import re
+from dataclasses import dataclass
+from urllib.parse import parse_qsl, urlsplit
+
+from footfall.errors import Rejection
+from footfall.limits import (
+    EVENT_TYPES,
+    HEARTBEAT_DELTAS,
+    MAX_ANCHOR_TEXT,
+    MAX_EVENT_NAME,
+    MAX_PATH,
+    MAX_REFERRER,
+    MAX_URL,
+    MAX_UTM_VALUE,
+    SCROLL_MILESTONES,
+    UTM_FIELDS,
+)
+
+_UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+# C0 controls and DEL: never part of a real path, URL or link text we want to store.
+_CONTROL_RE = re.compile(r"[\x00-\x1f\x7f]")
+_EVENT_URL_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
+
+
+@dataclass(frozen=True)
+class PageLoad:
+    uuid: str
+    path: str
+    referrer: str | None
+    utm: dict[str, str]
+
+
+@dataclass(frozen=True)
+class Heartbeat:
+    uuid: str
+    delta: int
+
+
+@dataclass(frozen=True)
+class Event:
+    uuid: str
+    type: str
+    path: str
+    name: str | None
+    url: str | None
+    anchor_text: str | None
+
+
+def _bad(field: str, message: str) -> Rejection:
+    return Rejection(400, f"invalid_{field}", f"{field} {message}")
+
+
+def _optional_string(body: dict, field: str) -> str | None:
+    value = body.get(field)
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str):
+        raise _bad(field, "must be a string")
+    return value
+
+
+def parse_uuid(body: dict) -> str:
+    value = body.get("uuid")
+    if value is None:
+        raise _bad("uuid", "is required")
+    if not isinstance(value, str) or not _UUID_RE.match(value.lower()):
+        raise _bad("uuid", "must be a UUID like 0b7e9f1c-3c1a-4b8e-9a51-2f0f7c1d9e42")
+    return value.lower()
+
+
+def split_page(value: object, field: str = "page") -> tuple[str, dict[str, str]]:
+    """A page as the tracker sends it (path, maybe `?utm_*=...`) -> (path, utm values)."""
+    if value is None:
+        raise _bad(field, "is required")
+    if not isinstance(value, str):
+        raise _bad(field, "must be a string")
+    if len(value) > MAX_PATH:
+        raise _bad(field, f"may be at most {MAX_PATH} characters")
+    if not value.startswith("/"):
+        raise _bad(field, "must be a path starting with '/'")
+    if _CONTROL_RE.search(value):
+        raise _bad(field, "must not contain control characters")
+    path, _, query = value.partition("#")[0].partition("?")
+    utm = {}
+    for key, val in parse_qsl(query, keep_blank_values=False):
+        if key in UTM_FIELDS and key not in utm:
+            utm[key] = val.strip()[:MAX_UTM_VALUE]
+    return path, utm
+
+
+def normalise_referrer(value: str) -> str | None:
+    """scheme://host/path of a referrer: its query and fragment may hold personal data."""
+    try:
+        parts = urlsplit(value.strip())
+    except ValueError:
+        return None
+    if not parts.scheme or not parts.netloc:
+        return None
+    return f"{parts.scheme.lower()}://{parts.netloc.lower()}{parts.path or '/'}"
+
+
+def parse_page_load(body: dict) -> PageLoad:
+    uuid = parse_uuid(body)
+    path, utm = split_page(body.get("page"))
+    referrer = _optional_string(body, "referrer")
+    if referrer is not None:
+        if len(referrer) > MAX_REFERRER:
+            raise _bad("referrer", f"may be at most {MAX_REFERRER} characters")
+        if _CONTROL_RE.search(referrer):
+            raise _bad("referrer", "must not contain control characters")
+        referrer = normalise_referrer(referrer)
+    return PageLoad(uuid=uuid, path=path, referrer=referrer, utm=utm)
+
+
+def parse_heartbeat(body: dict) -> Heartbeat:
+    uuid = parse_uuid(body)
+    delta = body.get("delta")
+    allowed = ", ".join(str(d) for d in sorted(HEARTBEAT_DELTAS))
+    # bool is an int in Python; JSON true is not a number of seconds.
+    if delta is None or isinstance(delta, bool) or not isinstance(delta, int) or delta not in HEARTBEAT_DELTAS:
+        raise _bad("delta", f"must be one of {allowed}")
+    return Heartbeat(uuid=uuid, delta=delta)
+
+
+def _event_name(body: dict, type_: str, allowed_names: frozenset[str]) -> str | None:
+    name = _optional_string(body, "name")
+    if type_ == "scroll":
+        if name not in SCROLL_MILESTONES:
+            raise _bad("name", "of a scroll event must be one of 25, 50, 75, 100")
+    elif type_ == "custom":
+        if name is None or len(name) > MAX_EVENT_NAME or name not in allowed_names:
+            raise _bad("name", "is not an event name this site allows (Worker variable EVENT_NAMES)")
+    elif name is not None:
+        raise _bad("name", f"is only used by scroll and custom events, not {type_}")
+    return name
+
+
+def _event_url(body: dict, type_: str) -> str | None:
+    url = _optional_string(body, "url")
+    needs_url = type_ in ("outbound", "download", "mailto", "tel")
+    if url is None:
+        if needs_url:
+            raise _bad("url", f"is required for {type_} events")
+        return None
+    if len(url) > MAX_URL:
+        raise _bad("url", f"may be at most {MAX_URL} characters")
+    if _CONTROL_RE.search(url):
+        raise _bad("url", "must not contain control characters")
+    try:
+        scheme = urlsplit(url.strip()).scheme.lower()
+    except ValueError:
+        raise _bad("url", "is not a URL") from None
+    if scheme not in _EVENT_URL_SCHEMES:
+        raise _bad("url", "must be an http, https, mailto or tel URL")
+    return url.strip()
+
+
+def parse_event(body: dict, allowed_names: frozenset[str] = frozenset()) -> Event:
+    uuid = parse_uuid(body)
+    type_ = body.get("type")
+    if not isinstance(type_, str) or type_ not in EVENT_TYPES:
+        raise _bad("type", "must be one of " + ", ".join(sorted(EVENT_TYPES)))
+    path, _ = split_page(body.get("page"))
+    name = _event_name(body, type_, allowed_names)
+    url = _event_url(body, type_)
+    anchor_text = _optional_string(body, "anchor_text")
+    if anchor_text is not None:
+        # Link text is cut, not rejected; control characters become spaces.
+        anchor_text = " ".join(_CONTROL_RE.sub(" ", anchor_text).split())[:MAX_ANCHOR_TEXT] or None
+    return Event(uuid=uuid, type=type_, path=path, name=name, url=url, anchor_text=anchor_text)

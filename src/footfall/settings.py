@@ -1,0 +1,106 @@
+"""The Worker's configuration, parsed from its variables (wrangler.toml [vars], .dev.vars,
+`wrangler secret put`). Every check names the variable it failed on, because the person
+reading the error is a site owner editing wrangler.toml.
+"""
+
+import re
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from footfall.errors import ConfigError
+
+DEFAULT_PREFIX = "/_ff"
+DEFAULT_ORIGIN_TIMEOUT_MS = 10_000
+
+# The variables the Worker reads; the edge copies exactly these out of `env`.
+VARIABLES = ("FOOTFALL_PATH", "ORIGIN_URL", "ORIGIN_TIMEOUT_MS", "EVENT_NAMES")
+
+_PREFIX_RE = re.compile(r"^(/[A-Za-z0-9._~-]+)+$")
+_EVENT_NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 _.:-]{0,63}$")
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where the proxy sends requests: scheme://host[:port] plus an optional base path."""
+
+    scheme: str
+    netloc: str
+    base_path: str  # "" or "/project", never ending in "/"
+
+
+@dataclass(frozen=True)
+class Settings:
+    prefix: str
+    origin: Origin | None  # None: forward each request to where it was going
+    origin_timeout_ms: int
+    event_names: frozenset[str]
+
+
+def parse_prefix(raw: str | None) -> str:
+    if raw is None or raw.strip() == "":
+        return DEFAULT_PREFIX
+    value = raw.strip()
+    if not _PREFIX_RE.match(value):
+        raise ConfigError(
+            "FOOTFALL_PATH",
+            "must be a path like /_ff: starts with '/', no trailing '/', "
+            "letters, digits and . _ ~ - between slashes",
+        )
+    return value
+
+
+def parse_origin(raw: str | None) -> Origin | None:
+    if raw is None or raw.strip() == "":
+        return None
+    value = raw.strip()
+    try:
+        parts = urlsplit(value)
+        port = parts.port  # raises ValueError on a bad port
+    except ValueError:
+        raise ConfigError("ORIGIN_URL", "is not a valid URL") from None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ConfigError("ORIGIN_URL", "must be an absolute http:// or https:// URL, e.g. https://USER.github.io")
+    if parts.username is not None or parts.password is not None:
+        raise ConfigError("ORIGIN_URL", "must not carry a user name or password")
+    if parts.query or parts.fragment:
+        raise ConfigError("ORIGIN_URL", "must not carry a query or fragment")
+    host = parts.hostname
+    if ":" in host:  # IPv6 literal
+        host = f"[{host}]"
+    netloc = host if port is None else f"{host}:{port}"
+    return Origin(scheme=parts.scheme, netloc=netloc, base_path=parts.path.rstrip("/"))
+
+
+def parse_timeout(raw: str | None) -> int:
+    if raw is None or str(raw).strip() == "":
+        return DEFAULT_ORIGIN_TIMEOUT_MS
+    try:
+        value = int(str(raw).strip())
+    except ValueError:
+        raise ConfigError("ORIGIN_TIMEOUT_MS", "must be a whole number of milliseconds") from None
+    if not 100 <= value <= 120_000:
+        raise ConfigError("ORIGIN_TIMEOUT_MS", "must be between 100 and 120000")
+    return value
+
+
+def parse_event_names(raw: str | None) -> frozenset[str]:
+    if raw is None or raw.strip() == "":
+        return frozenset()
+    names = [n.strip() for n in raw.split(",") if n.strip()]
+    for name in names:
+        if not _EVENT_NAME_RE.match(name):
+            raise ConfigError(
+                "EVENT_NAMES",
+                "must be a comma-separated list of names of at most 64 letters, digits, spaces or _ . : -",
+            )
+    return frozenset(names)
+
+
+def parse_settings(variables: dict[str, str | None]) -> Settings:
+    """Parse the raw variables; raises ConfigError naming the first bad one."""
+    return Settings(
+        prefix=parse_prefix(variables.get("FOOTFALL_PATH")),
+        origin=parse_origin(variables.get("ORIGIN_URL")),
+        origin_timeout_ms=parse_timeout(variables.get("ORIGIN_TIMEOUT_MS")),
+        event_names=parse_event_names(variables.get("EVENT_NAMES")),
+    )

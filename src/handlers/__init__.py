@@ -1,0 +1,1 @@
+"""HTTP handlers: one module per kind of request, called by `entry.py`."""

@@ -1,0 +1,73 @@
+"""Every request outside the footfall prefix: forwarded to the origin and streamed back.
+
+Method, headers, body and status pass through; redirects are handed back, not followed;
+hop-by-hop headers are dropped both ways. The target host is ORIGIN_URL's (see
+footfall.upstream). When ORIGIN_URL is empty the request goes on to where it was addressed,
+which on Cloudflare is the origin behind the Worker's route.
+"""
+
+from js import AbortController, Headers, Object, Request, Response, clearTimeout, fetch, setTimeout
+from pyodide.ffi import create_once_callable, to_js
+
+from adapters import http
+from footfall import upstream
+from footfall.log import log
+from footfall.settings import Settings
+
+_BODYLESS = ("GET", "HEAD")
+
+_ERROR_PAGE = (
+    "<!doctype html><meta charset=utf-8><title>{status}</title>"
+    "<h1>{status} {title}</h1><p>{message}</p>"
+)
+
+
+def _error_page(status: int, title: str, message: str):
+    page = _ERROR_PAGE.format(status=status, title=title, message=message)
+    return http.make_response(page, status, {"content-type": "text/html; charset=utf-8", "cache-control": "no-store"})
+
+
+def _strip_hop_by_hop(headers) -> None:
+    for name in upstream.connection_listed(headers.get("connection")):
+        headers.delete(name)
+    for name in upstream.HOP_BY_HOP:
+        headers.delete(name)
+
+
+async def forward(js_request, settings: Settings):
+    method = js_request.method
+    headers = Headers.new(js_request.headers)
+    _strip_hop_by_hop(headers)
+    headers.delete("host")
+    init = {
+        "method": method,
+        "headers": headers,
+        "redirect": "manual",
+    }
+    if method not in _BODYLESS:
+        init["body"] = js_request.body
+    if settings.origin is None:
+        target = js_request.url
+    else:
+        target = upstream.target_url(settings.origin, js_request.url)
+
+    # The timeout covers the wait for the origin's status and headers, not the streaming of a
+    # large body after them.
+    controller = AbortController.new()
+    init["signal"] = controller.signal
+    timer = setTimeout(create_once_callable(lambda: controller.abort()), settings.origin_timeout_ms)
+    try:
+        answer = await fetch(Request.new(target, to_js(init, dict_converter=Object.fromEntries)))
+    except Exception as exc:  # a JsException: DNS, refused connection, TLS, abort
+        if controller.signal.aborted:
+            log("error", "origin timed out", timeout_ms=settings.origin_timeout_ms)
+            return _error_page(504, "Gateway Timeout", "The site did not answer in time. Please try again.")
+        log("error", "origin unreachable", reason=str(exc))
+        return _error_page(502, "Bad Gateway", "The site could not be reached. Please try again.")
+    finally:
+        clearTimeout(timer)
+
+    # A new Response has mutable headers; the upstream one's are immutable in workerd.
+    response = Response.new(answer.body, answer)
+    _strip_hop_by_hop(response.headers)
+    return response

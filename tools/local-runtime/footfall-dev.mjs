@@ -1,0 +1,122 @@
+#!/usr/bin/env node
+// footfall's offline stand-in for `wrangler dev`: runs the Python Worker in Pyodide (npm) with the
+// real `workers` SDK (PyPI) and real local bindings from wrangler's getPlatformProxy().
+// Flags mirror wrangler dev's: --port, --ip, --persist-to, --var KEY:VALUE, --config.
+// See README.md in this folder for why it exists and how it differs from workerd.
+import http from 'node:http';
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { getPlatformProxy, unstable_readConfig } from 'wrangler';
+import { loadPythonWorker } from './python-host.mjs';
+import { toWorkerRequest, sendWorkerResponse } from './http-bridge.mjs';
+import { installFetchShim } from './fetch-shim.mjs';
+
+const { values: opts } = parseArgs({
+  options: {
+    port: { type: 'string', default: process.env.PORT || '8787' },
+    ip: { type: 'string', default: '127.0.0.1' },
+    'persist-to': { type: 'string', default: '.wrangler/state' },
+    var: { type: 'string', multiple: true, default: [] },
+    config: { type: 'string', default: 'wrangler.toml' },
+    sdk: { type: 'string' },
+    'trust-client-ip': { type: 'boolean', default: process.env.TRUST_CLIENT_IP === '1' },
+  },
+});
+
+/** Where pip put the `workers` package of workers-runtime-sdk (the dev group). */
+function findSdk() {
+  if (opts.sdk) return opts.sdk;
+  const lib = path.resolve('.venv/lib');
+  for (const py of fs.existsSync(lib) ? fs.readdirSync(lib) : []) {
+    const dir = path.join(lib, py, 'site-packages', 'workers');
+    if (fs.existsSync(path.join(dir, 'entrypoints.py'))) return dir;
+  }
+  throw new Error('workers-runtime-sdk not found: run `make setup` (or pass --sdk DIR)');
+}
+
+function parseVars(list) {
+  const vars = {};
+  for (const item of list) {
+    const i = item.indexOf(':');
+    if (i <= 0) throw new Error(`--var expects KEY:VALUE, got ${JSON.stringify(item)}`);
+    vars[item.slice(0, i)] = item.slice(i + 1);
+  }
+  return vars;
+}
+
+async function main() {
+  const config = unstable_readConfig({ config: opts.config });
+  const persistTo = path.resolve(opts['persist-to']);
+  // wrangler's --persist-to DIR keeps its state in DIR/v3; getPlatformProxy takes that folder.
+  const proxy = await getPlatformProxy({
+    configPath: opts.config,
+    persist: { path: path.join(persistTo, 'v3') },
+  });
+  // Like `wrangler dev --var`: command-line values override wrangler.toml and .dev.vars.
+  const env = { ...proxy.env, ...parseVars(opts.var) };
+  installFetchShim();
+
+  const mainFile = config.main ?? 'src/entry.py';
+  const worker = await loadPythonWorker({
+    srcDir: path.dirname(path.resolve(mainFile)),
+    mainModule: path.basename(mainFile),
+    sdkDir: findSdk(),
+    env,
+  });
+  console.log(`[runtime] Pyodide ${worker.pyodide.version}; SDK import ${worker.sdkMs.toFixed(0)} ms; `
+    + `Worker import ${worker.importMs.toFixed(1)} ms`);
+
+  const listenHost = `${opts.ip.includes(':') ? `[${opts.ip}]` : opts.ip}:${opts.port}`;
+  const server = http.createServer(async (req, res) => {
+    const pending = [];
+    const ctx = {
+      waitUntil: (p) => pending.push(Promise.resolve(p)),
+      passThroughOnException: () => {},
+    };
+    const isHead = req.method === 'HEAD';
+    try {
+      const url = new URL(req.url, 'http://local');
+      if (url.pathname === '/__scheduled') {
+        // Same trigger as `wrangler dev --test-scheduled`.
+        const controller = { cron: url.searchParams.get('cron') ?? '', scheduledTime: Date.now(), noRetry() {} };
+        await worker.callEntrypoint('Default', 'scheduled', [controller, env, ctx], ctx);
+        await Promise.all(pending);
+        res.writeHead(200, { 'content-type': 'text/plain' }).end('Ran scheduled event\n');
+        return;
+      }
+      const request = toWorkerRequest(req, { trustClientIp: opts['trust-client-ip'], cf: proxy.cf, listenHost });
+      const response = await worker.callEntrypoint('Default', 'fetch', [request], ctx);
+      if (!(response instanceof Response)) throw new TypeError('fetch() did not return a Response');
+      await sendWorkerResponse(response, res, { isHead });
+    } catch (err) {
+      // workerd logs the uncaught exception (with the Python traceback) and answers 500.
+      console.error(`[runtime] uncaught exception for ${req.method} ${req.url}\n${err?.stack ?? err}`);
+      if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
+      res.end('Internal Server Error\n');
+    }
+    // ctx.waitUntil work runs on after the response went out, as on the edge.
+    for (const r of await Promise.allSettled(pending)) {
+      if (r.status === 'rejected') console.error(`[runtime] waitUntil task failed: ${r.reason?.stack ?? r.reason}`);
+    }
+  });
+  server.on('error', (err) => {
+    console.error(`[runtime] cannot listen on ${listenHost}: ${err.message}`);
+    process.exit(1);
+  });
+  server.listen(Number(opts.port), opts.ip, () => {
+    console.log(`[runtime] Ready on http://${listenHost} (state in ${persistTo})`);
+  });
+  const stop = async () => {
+    server.close();
+    await proxy.dispose();
+    process.exit(0);
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+main().catch((err) => {
+  console.error(`[runtime] failed to start: ${err?.stack ?? err}`);
+  process.exit(1);
+});
