@@ -7,12 +7,18 @@ and the collection endpoints stay within their CPU budget.
 import json
 
 from js import Object, Response
-from pyodide.ffi import to_js
+from pyodide.ffi import jsnull, to_js
 
 from footfall.errors import Rejection
 from footfall.limits import MAX_BODY_BYTES
 
 JSON_HEADERS = {"content-type": "application/json; charset=utf-8", "cache-control": "no-store"}
+
+
+def header(js_request, name: str) -> str | None:
+    """A request header as a Python str, or None (JS `null` is not None in Pyodide)."""
+    value = js_request.headers.get(name)
+    return None if value is None or value is jsnull else str(value)
 
 
 def make_response(body, status: int, headers: dict[str, str]):
@@ -43,7 +49,7 @@ async def read_body(js_request, limit: int = MAX_BODY_BYTES) -> bytes:
     chunked body that declared no length.
     """
     stream = js_request.body
-    if stream is None:
+    if stream is None or stream is jsnull:
         return b""
     reader = stream.getReader()
     chunks, total = [], 0

@@ -19,9 +19,8 @@ async def receive(js_request) -> dict:
     """The request's JSON object, after the method, media type and size checks."""
     if js_request.method != "POST":
         raise Rejection(405, "method_not_allowed", "use POST")
-    headers = js_request.headers
-    body.check_media_type(headers.get("content-type"))
-    body.check_declared_length(headers.get("content-length"))
+    body.check_media_type(http.header(js_request, "content-type"))
+    body.check_declared_length(http.header(js_request, "content-length"))
     return body.decode_object(await http.read_body(js_request))
 
 

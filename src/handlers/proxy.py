@@ -28,7 +28,8 @@ def _error_page(status: int, title: str, message: str):
 
 
 def _strip_hop_by_hop(headers) -> None:
-    for name in upstream.connection_listed(headers.get("connection")):
+    connection = headers.get("connection")
+    for name in upstream.connection_listed(connection if isinstance(connection, str) else None):
         headers.delete(name)
     for name in upstream.HOP_BY_HOP:
         headers.delete(name)
