@@ -6,7 +6,7 @@ footfall.upstream). When ORIGIN_URL is empty the request goes on to where it was
 which on Cloudflare is the origin behind the Worker's route.
 """
 
-from js import AbortController, Headers, Object, Request, Response, clearTimeout, fetch, setTimeout
+from js import AbortController, Headers, Object, Response, clearTimeout, fetch, setTimeout
 from pyodide.ffi import create_once_callable, to_js
 
 from adapters import http
@@ -58,7 +58,7 @@ async def forward(js_request, settings: Settings):
     init["signal"] = controller.signal
     timer = setTimeout(create_once_callable(lambda: controller.abort()), settings.origin_timeout_ms)
     try:
-        answer = await fetch(Request.new(target, to_js(init, dict_converter=Object.fromEntries)))
+        answer = await fetch(target, to_js(init, dict_converter=Object.fromEntries))
     except Exception as exc:  # a JsException: DNS, refused connection, TLS, abort
         if controller.signal.aborted:
             log("error", "origin timed out", timeout_ms=settings.origin_timeout_ms)

@@ -1,0 +1,114 @@
+"""Validation and normalisation of the three wire-contract payloads (footfall.payload)."""
+
+import pytest
+
+from footfall.errors import Rejection
+from footfall.payload import normalise_referrer, parse_event, parse_heartbeat, parse_page_load, split_page
+
+UUID = "0b7e9f1c-3c1a-4b8e-9a51-2f0f7c1d9e42"
+
+
+def rejected(fn, *args) -> Rejection:
+    with pytest.raises(Rejection) as info:
+        fn(*args)
+    assert info.value.status == 400
+    return info.value
+
+
+@pytest.mark.parametrize("page,path,utm", [
+    ("/", "/", {}),
+    ("/blog/post.html", "/blog/post.html", {}),
+    ("/p?utm_source=news&utm_medium=email&utm_campaign=fall&utm_term=t&utm_content=c",
+     "/p", {"utm_source": "news", "utm_medium": "email", "utm_campaign": "fall", "utm_term": "t", "utm_content": "c"}),
+    ("/p?q=private&session=abc", "/p", {}),
+    ("/p#section?utm_source=x", "/p", {}),
+    ("/p?utm_source=first&utm_source=second", "/p", {"utm_source": "first"}),
+], ids=["root", "file", "all-utm", "other-params-dropped", "fragment-ignored", "first-utm-wins"])
+def test_split_page_keeps_path_and_utm_only(page, path, utm):
+    assert split_page(page) == (path, utm)
+
+
+@pytest.mark.parametrize("page,ok", [("/" + "a" * 2047, True), ("/" + "a" * 2048, False)],
+                         ids=["2048-accepted", "2049-rejected"])
+def test_page_length_boundary(page, ok):
+    if ok:
+        assert split_page(page)[0] == page
+    else:
+        assert rejected(split_page, page).code == "invalid_page"
+
+
+@pytest.mark.parametrize("page", [None, 7, "", "relative", "https://a.example/", "/a\nb", "/\x7f"],
+                         ids=["none", "int", "empty", "relative", "absolute", "newline", "del"])
+def test_bad_pages_are_rejected(page):
+    assert rejected(split_page, page).code == "invalid_page"
+
+
+@pytest.mark.parametrize("raw,clean", [
+    ("https://www.google.com/search?q=words#frag", "https://www.google.com/search"),
+    ("HTTPS://News.Example.COM", "https://news.example.com/"),
+    ("android-app://com.slack/", "android-app://com.slack/"),
+    ("not a url", None),
+], ids=["query-and-fragment-dropped", "lower-cased-host", "app-referrer", "garbage-dropped"])
+def test_referrer_is_normalised(raw, clean):
+    assert normalise_referrer(raw) == clean
+
+
+def test_page_load_parses_and_lowercases_uuid():
+    record = parse_page_load({"uuid": UUID.upper(), "page": "/x?utm_source=a", "referrer": ""})
+    assert (record.uuid, record.path, record.referrer, record.utm) == (UUID, "/x", None, {"utm_source": "a"})
+
+
+@pytest.mark.parametrize("uuid", [None, 1, "", "x", UUID + "0", UUID.replace("-", ""), "{" + UUID + "}"],
+                         ids=["missing", "int", "empty", "short", "long", "no-dashes", "braces"])
+def test_bad_uuids_are_rejected(uuid):
+    assert rejected(parse_page_load, {"uuid": uuid, "page": "/"}).code == "invalid_uuid"
+
+
+@pytest.mark.parametrize("referrer,ok", [("https://a.example/" + "x" * 2030, True),
+                                         ("https://a.example/" + "x" * 2031, False)],
+                         ids=["2048-accepted", "2049-rejected"])
+def test_referrer_length_boundary(referrer, ok):
+    assert len(referrer) == (2048 if ok else 2049)
+    if ok:
+        assert parse_page_load({"uuid": UUID, "page": "/", "referrer": referrer}).referrer == referrer
+    else:
+        assert rejected(parse_page_load, {"uuid": UUID, "page": "/", "referrer": referrer}).code == "invalid_referrer"
+
+
+@pytest.mark.parametrize("delta", [1, 5, 30])
+def test_whitelisted_deltas_are_accepted(delta):
+    assert parse_heartbeat({"uuid": UUID, "delta": delta}).delta == delta
+
+
+@pytest.mark.parametrize("delta", [None, 0, 2, 31, -1, 5.0, "5", True, [5], 10**20],
+                         ids=["missing", "zero", "two", "31", "negative", "float", "string", "bool", "list", "huge"])
+def test_other_deltas_are_rejected(delta):
+    assert rejected(parse_heartbeat, {"uuid": UUID, "delta": delta}).code == "invalid_delta"
+
+
+def test_anchor_text_is_collapsed_and_cut_to_1024():
+    record = parse_event({"uuid": UUID, "type": "outbound", "url": "https://a.example/", "page": "/",
+                          "anchor_text": "  a\tb\n" + "x" * 2000})
+    assert record.anchor_text.startswith("a b x") and len(record.anchor_text) == 1024
+
+
+@pytest.mark.parametrize("fields,code", [
+    ({"type": "click"}, "invalid_type"),
+    ({"type": "outbound"}, "invalid_url"),
+    ({"type": "outbound", "url": "javascript:alert(1)"}, "invalid_url"),
+    ({"type": "outbound", "url": "https://a.example/" + "x" * 2040}, "invalid_url"),
+    ({"type": "download", "url": "data:text/html,hi"}, "invalid_url"),
+    ({"type": "scroll"}, "invalid_name"),
+    ({"type": "scroll", "name": "60"}, "invalid_name"),
+    ({"type": "custom", "name": "not-allowed"}, "invalid_name"),
+    ({"type": "outbound", "url": "https://a.example/", "name": "x"}, "invalid_name"),
+    ({"type": "scroll", "name": "25", "anchor_text": 5}, "invalid_anchor_text"),
+], ids=["unknown-type", "outbound-no-url", "javascript-url", "long-url", "data-url", "scroll-no-depth",
+        "scroll-odd-depth", "custom-not-allowed", "name-on-outbound", "anchor-not-string"])
+def test_bad_events_are_rejected(fields, code):
+    assert rejected(parse_event, {"uuid": UUID, "page": "/", **fields}, frozenset({"signup"})).code == code
+
+
+def test_allowed_custom_event_is_accepted():
+    record = parse_event({"uuid": UUID, "page": "/", "type": "custom", "name": "signup"}, frozenset({"signup"}))
+    assert (record.type, record.name, record.url) == ("custom", "signup", None)
