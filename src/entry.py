@@ -15,7 +15,7 @@ from footfall import routes
 from footfall.errors import ConfigError
 from footfall.log import log
 from footfall.settings import VARIABLES, parse_settings
-from handlers import collect, proxy
+from handlers import collect, proxy, script
 
 # Parsed settings, kept for the isolate's life and re-parsed only if a variable changes.
 _settings_cache: tuple[tuple, object] | None = None
@@ -51,6 +51,12 @@ class Default(WorkerEntrypoint):
             return await proxy.forward(js_request, settings)
         if endpoint == "":
             return http.json_error(404, "not_found", "no such footfall endpoint")
+        allowed = routes.ENDPOINTS[endpoint]
+        if js_request.method not in allowed:
+            return http.json_error(405, "method_not_allowed", f"use {' or '.join(allowed)}",
+                                   {"Allow": ", ".join(allowed)})
+        if endpoint == "script.js":
+            return script.serve(js_request)
         site = (url.hostname or "").lower()
         now_ms = int(time.time() * 1000)
         return await collect.handle(endpoint, js_request, self.env, settings, site, now_ms)

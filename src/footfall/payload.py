@@ -88,7 +88,12 @@ def split_page(value: object, field: str = "page") -> tuple[str, dict[str, str]]
         raise _bad(field, "must be a path starting with '/'")
     if _CONTROL_RE.search(value):
         raise _bad(field, "must not contain control characters")
-    path, _, query = value.partition("#")[0].partition("?")
+    value, _, fragment = value.partition("#")
+    path, _, query = value.partition("?")
+    # Hash-routed apps (tracker option data-hash) send "/#/route". Only a fragment that looks
+    # like a route is kept: others may carry tokens (#access_token=...).
+    if fragment.startswith(("/", "!/")):
+        path += "#" + fragment
     utm = {}
     for key, val in parse_qsl(query, keep_blank_values=False):
         if key in UTM_FIELDS and key not in utm:

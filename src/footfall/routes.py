@@ -9,6 +9,7 @@ ENDPOINTS = {
     "init": ("POST",),
     "heartbeat": ("POST",),
     "event": ("POST",),
+    "script.js": ("GET", "HEAD"),
 }
 
 

@@ -1,8 +1,8 @@
 """POST {prefix}/init, /heartbeat and /event: the wire contract's collection endpoints.
 
 parse -> normalise -> validate (footfall.body, footfall.payload) -> one D1 statement
-(footfall.writes, adapters.d1) -> 204. Checks run in the contract's order: method (405),
-media type (415), size (413), JSON (400), fields (400). A statement that changes nothing
+(footfall.writes, adapters.d1) -> 204. Checks run in the contract's order: method (405, in
+entry.py), media type (415), size (413), JSON (400), fields (400). A statement that changes nothing
 means the page load is unknown (401) or already stored (a retried /init, still 204).
 """
 
@@ -12,13 +12,8 @@ from footfall.errors import Rejection
 from footfall.log import log
 from footfall.settings import Settings
 
-ALLOW = {"Allow": "POST"}
-
-
 async def receive(js_request) -> dict:
-    """The request's JSON object, after the method, media type and size checks."""
-    if js_request.method != "POST":
-        raise Rejection(405, "method_not_allowed", "use POST")
+    """The request's JSON object, after the media type and size checks (entry.py checked the method)."""
     body.check_media_type(http.header(js_request, "content-type"))
     body.check_declared_length(http.header(js_request, "content-length"))
     return body.decode_object(await http.read_body(js_request))
@@ -36,7 +31,7 @@ async def handle(endpoint: str, js_request, env, settings: Settings, site: str, 
     try:
         statement = statement_for(endpoint, await receive(js_request), settings, site, now_ms)
     except Rejection as rejection:
-        return http.rejection_response(rejection, ALLOW if rejection.status == 405 else None)
+        return http.rejection_response(rejection)
 
     try:
         changed = await d1.execute(env, statement)

@@ -23,7 +23,12 @@ def rejected(fn, *args) -> Rejection:
     ("/p?q=private&session=abc", "/p", {}),
     ("/p#section?utm_source=x", "/p", {}),
     ("/p?utm_source=first&utm_source=second", "/p", {"utm_source": "first"}),
-], ids=["root", "file", "all-utm", "other-params-dropped", "fragment-ignored", "first-utm-wins"])
+    ("/app/#/settings?utm_source=x", "/app/#/settings?utm_source=x", {}),
+    ("/app/?utm_source=x#/settings", "/app/#/settings", {"utm_source": "x"}),
+    ("/app/#!/inbox", "/app/#!/inbox", {}),
+    ("/cb#access_token=secret", "/cb", {}),
+], ids=["root", "file", "all-utm", "other-params-dropped", "fragment-ignored", "first-utm-wins",
+        "hash-route-kept-whole", "hash-route-after-query", "hashbang-route", "token-fragment-dropped"])
 def test_split_page_keeps_path_and_utm_only(page, path, utm):
     assert split_page(page) == (path, utm)
 

@@ -31,7 +31,7 @@ def test_connection_listed_names():
 
 
 @pytest.mark.parametrize("path,endpoint", [
-    ("/_ff/init", "init"), ("/_ff/heartbeat", "heartbeat"), ("/_ff/event", "event"),
+    ("/_ff/init", "init"), ("/_ff/heartbeat", "heartbeat"), ("/_ff/event", "event"), ("/_ff/script.js", "script.js"),
     ("/_ff", ""), ("/_ff/", ""), ("/_ff/unknown", ""), ("/_ff/init/x", ""),
     ("/", None), ("/_ffx/init", None), ("/blog/_ff/init", None), ("/_FF/init", None),
 ])
