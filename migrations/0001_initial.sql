@@ -76,7 +76,7 @@ CREATE INDEX hits_site_ts ON hits (site, ts);
 -- The random daily salt behind visitor ids; deleted two days after its day.
 CREATE TABLE salts (
     day          TEXT    NOT NULL PRIMARY KEY,
-    salt         BLOB    NOT NULL
+    salt         TEXT    NOT NULL             -- 64 hex digits (32 random bytes)
 ) WITHOUT ROWID;
 
 -- Daily rollups, kept forever. One row per (site, day, page).

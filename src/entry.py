@@ -46,9 +46,11 @@ class Default(WorkerEntrypoint):
     async def _route(self, js_request):
         settings = load_settings(self.env)
         url = urlsplit(js_request.url)
+        site = (url.hostname or "").lower()
+        now_ms = int(time.time() * 1000)
         endpoint = routes.match(settings.prefix, url.path)
         if endpoint is None:
-            return await proxy.forward(js_request, settings)
+            return await proxy.forward(js_request, self.env, self.ctx, settings, site, url.path, now_ms)
         if endpoint == "":
             return http.json_error(404, "not_found", "no such footfall endpoint")
         allowed = routes.ENDPOINTS[endpoint]
@@ -57,6 +59,4 @@ class Default(WorkerEntrypoint):
                                    {"Allow": ", ".join(allowed)})
         if endpoint == "script.js":
             return script.serve(js_request)
-        site = (url.hostname or "").lower()
-        now_ms = int(time.time() * 1000)
         return await collect.handle(endpoint, js_request, self.env, settings, site, now_ms)

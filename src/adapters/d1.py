@@ -5,7 +5,9 @@ that converts every result to Python; we unwrap it, so the code path is the same
 cloud and in the local runtime (whose platform-proxy binding the SDK does not wrap).
 """
 
-from pyodide.ffi import jsnull
+from dataclasses import dataclass
+
+from pyodide.ffi import jsnull, to_js
 
 from footfall.writes import Statement
 
@@ -17,21 +19,56 @@ class StorageError(Exception):
     """D1 is unbound or a statement failed; the message names the statement, not its values."""
 
 
+@dataclass(frozen=True)
+class Result:
+    changes: int
+    rows: list[dict]
+    rows_read: int
+    rows_written: int
+
+
 def _binding(env):
     db = getattr(env, "DB", None)
-    return getattr(db, "_binding", db)
+    db = getattr(db, "_binding", db)
+    if db is None or db is jsnull:
+        raise StorageError("the D1 binding DB is not configured (see [[d1_databases]] in wrangler.toml)")
+    return db
 
 
-async def execute(env, statement: Statement) -> int:
-    """Run one statement in one round trip; returns how many rows it changed."""
+def _prepare(db, statement: Statement):
+    return db.prepare(statement.sql).bind(*[jsnull if p is None else p for p in statement.params])
+
+
+def _result(js_result) -> Result:
+    meta = js_result.meta
+    rows = js_result.results
+    return Result(
+        changes=int(getattr(meta, "changes", 0) or 0),
+        rows=rows.to_py() if rows is not None and rows is not jsnull else [],
+        rows_read=int(getattr(meta, "rows_read", 0) or 0),
+        rows_written=int(getattr(meta, "rows_written", 0) or 0),
+    )
+
+
+async def execute(env, statement: Statement) -> Result:
+    """Run one statement in one round trip."""
     global round_trips
     db = _binding(env)
-    if db is None:
-        raise StorageError("the D1 binding DB is not configured (see [[d1_databases]] in wrangler.toml)")
-    params = [jsnull if p is None else p for p in statement.params]
     round_trips += 1
     try:
-        result = await db.prepare(statement.sql).bind(*params).run()
-    except Exception as exc:  # a JsException from D1: SQL error, D1 down, binding missing
+        return _result(await _prepare(db, statement).all())
+    except Exception as exc:  # a JsException from D1: SQL error, D1 down
         raise StorageError(f"{statement.name} failed: {exc}") from None
-    return int(result.meta.changes)
+
+
+async def batch(env, statements: list[Statement]) -> list[Result]:
+    """Run statements in one round trip, as one transaction (all or nothing)."""
+    global round_trips
+    db = _binding(env)
+    round_trips += 1
+    try:
+        results = await db.batch(to_js([_prepare(db, s) for s in statements]))
+    except Exception as exc:
+        names = ", ".join(dict.fromkeys(s.name for s in statements))
+        raise StorageError(f"batch ({names}) failed: {exc}") from None
+    return [_result(r) for r in results]

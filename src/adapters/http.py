@@ -11,6 +11,7 @@ from pyodide.ffi import jsnull, to_js
 
 from footfall.errors import Rejection
 from footfall.limits import MAX_BODY_BYTES
+from footfall.profile import Client
 
 JSON_HEADERS = {"content-type": "application/json; charset=utf-8", "cache-control": "no-store"}
 
@@ -68,3 +69,33 @@ async def read_body(js_request, limit: int = MAX_BODY_BYTES) -> bytes:
             await reader.cancel()
         reader.releaseLock()
     return b"".join(chunks)
+
+
+def _cf_value(cf, *path):
+    """request.cf.a.b as a Python value, or None (no cf object, no such field)."""
+    value = cf
+    for name in path:
+        if value is None or value is jsnull:
+            return None
+        value = getattr(value, name, None)
+    return None if value is jsnull else value
+
+
+def client_of(js_request) -> Client:
+    """The parts of a request that say who sent it (see footfall.profile)."""
+    cf = getattr(js_request, "cf", None)
+    asn = _cf_value(cf, "asn")
+    score = _cf_value(cf, "botManagement", "score")
+    return Client(
+        ip=header(js_request, "cf-connecting-ip") or "",
+        user_agent=header(js_request, "user-agent") or "",
+        accept_language=header(js_request, "accept-language"),
+        sec_fetch_mode=header(js_request, "sec-fetch-mode"),
+        ch_ua=header(js_request, "sec-ch-ua"),
+        ch_mobile=header(js_request, "sec-ch-ua-mobile"),
+        ch_platform=header(js_request, "sec-ch-ua-platform"),
+        country=_cf_value(cf, "country"),
+        asn=int(asn) if isinstance(asn, (int, float)) else None,
+        cf_bot_score=int(score) if isinstance(score, (int, float)) else None,
+        cf_verified_category=_cf_value(cf, "verifiedBotCategory") or None,
+    )

@@ -13,9 +13,12 @@ DEFAULT_PREFIX = "/_ff"
 DEFAULT_ORIGIN_TIMEOUT_MS = 10_000
 
 # The variables the Worker reads; the edge copies exactly these out of `env`.
-VARIABLES = ("FOOTFALL_PATH", "ORIGIN_URL", "ORIGIN_TIMEOUT_MS", "EVENT_NAMES")
+VARIABLES = ("FOOTFALL_PATH", "ORIGIN_URL", "ORIGIN_TIMEOUT_MS", "EVENT_NAMES", "VISITOR_ID",
+             "DAY_UTC_OFFSET", "RETENTION_DAYS")
+DEFAULT_RETENTION_DAYS = 30
 
 _PREFIX_RE = re.compile(r"^(/[A-Za-z0-9._~-]+)+$")
+_OFFSET_RE = re.compile(r"^([+-])(\d{1,2}):?(\d{2})$")
 _EVENT_NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 _.:-]{0,63}$")
 
 
@@ -34,6 +37,9 @@ class Settings:
     origin: Origin | None  # None: forward each request to where it was going
     origin_timeout_ms: int
     event_names: frozenset[str]
+    visitor_id: str = "salted-hash"
+    day_offset_minutes: int = 0
+    retention_days: int = DEFAULT_RETENTION_DAYS
 
 
 def parse_prefix(raw: str | None) -> str:
@@ -96,6 +102,34 @@ def parse_event_names(raw: str | None) -> frozenset[str]:
     return frozenset(names)
 
 
+def parse_visitor_id(raw: str | None) -> str:
+    value = (raw or "").strip() or "salted-hash"
+    if value not in ("salted-hash", "anonymized-ip"):
+        raise ConfigError("VISITOR_ID", "must be salted-hash or anonymized-ip")
+    return value
+
+
+def parse_day_offset(raw: str | None) -> int:
+    """Minutes east of UTC where the owner's day starts, from "+02:00", "-0530" or "0"."""
+    value = (raw or "").strip()
+    if value in ("", "0", "Z", "UTC"):
+        return 0
+    match = _OFFSET_RE.match(value)
+    if not match or int(match.group(2)) > 14 or int(match.group(3)) >= 60:
+        raise ConfigError("DAY_UTC_OFFSET", "must be an offset from UTC like +02:00 or -05:30")
+    minutes = int(match.group(2)) * 60 + int(match.group(3))
+    return minutes if match.group(1) == "+" else -minutes
+
+
+def parse_retention(raw: str | None) -> int:
+    value = (raw or "").strip()
+    if value == "":
+        return DEFAULT_RETENTION_DAYS
+    if not value.isdigit() or not 3 <= int(value) <= 3650:
+        raise ConfigError("RETENTION_DAYS", "must be a whole number of days from 3 to 3650")
+    return int(value)
+
+
 def parse_settings(variables: dict[str, str | None]) -> Settings:
     """Parse the raw variables; raises ConfigError naming the first bad one."""
     return Settings(
@@ -103,4 +137,7 @@ def parse_settings(variables: dict[str, str | None]) -> Settings:
         origin=parse_origin(variables.get("ORIGIN_URL")),
         origin_timeout_ms=parse_timeout(variables.get("ORIGIN_TIMEOUT_MS")),
         event_names=parse_event_names(variables.get("EVENT_NAMES")),
+        visitor_id=parse_visitor_id(variables.get("VISITOR_ID")),
+        day_offset_minutes=parse_day_offset(variables.get("DAY_UTC_OFFSET")),
+        retention_days=parse_retention(variables.get("RETENTION_DAYS")),
     )

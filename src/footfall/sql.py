@@ -1,21 +1,41 @@
-"""All SQL text of the collection endpoints, with `?` placeholders only.
+"""All SQL text of the request path, with placeholders only (no value is ever formatted in).
 
-Each statement is one D1 round trip. The event insert checks that its page load exists in
-the same statement (INSERT ... SELECT), so a spoofed uuid writes nothing and costs no extra
-query; `changes` tells the handler which case it was.
+Each collection request is one statement, one D1 round trip:
+- /init inserts the page load; a retried beacon (same uuid) changes nothing. The origin's
+  status for the path comes from the proxy's hit for the same visitor a moment ago, in a
+  sub-select of the same statement (a 404 page's tracker stores a row flagged 404).
+- /heartbeat adds seconds, capped by the wall-clock time since /init plus one heartbeat
+  interval; after HEARTBEAT_WINDOW_MS it changes nothing and says so (RETURNING accepted).
+- /event inserts only when its page load exists on the same site (INSERT ... SELECT).
 """
 
+# How far back /init looks for the proxy's hit of the same page (the page, then its script,
+# then the beacon: seconds at most; minutes allow slow connections).
+HIT_LOOKBACK_MS = 10 * 60 * 1000
+HEARTBEAT_WINDOW_MS = 6 * 3600 * 1000
+HEARTBEAT_SLACK_SECONDS = 30  # one heartbeat interval
+
 INSERT_PAGE_LOAD = """
-INSERT INTO pageviews (uuid, site, ts, day, path, referrer, referrer_host,
-                       utm_source, utm_medium, utm_campaign, utm_term, utm_content, last_ts)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+INSERT INTO pageviews (uuid, site, ts, day, path, referrer, referrer_host, internal, channel,
+                       utm_source, utm_medium, utm_campaign, utm_term, utm_content,
+                       visitor, country, browser, os, device, bot_class, bot_score, bot_reasons,
+                       status, last_ts)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19,
+        ?20, ?21, ?22,
+        (SELECT status FROM hits
+         WHERE site = ?2 AND ts >= ?23 AND path = ?5 AND visitor = ?15
+         ORDER BY ts DESC LIMIT 1),
+        ?3)
 ON CONFLICT (uuid) DO NOTHING
 """
 
-# Adds visible seconds to a page load of the same site.
-ADD_TIME_ON_PAGE = """
-UPDATE pageviews SET seconds = seconds + ?, last_ts = ?
-WHERE uuid = ? AND site = ?
+ADD_TIME_ON_PAGE = f"""
+UPDATE pageviews SET
+  seconds = CASE WHEN ?1 - ts > {HEARTBEAT_WINDOW_MS} THEN seconds
+                 ELSE MAX(seconds, MIN(seconds + ?2, CAST((?1 - ts) / 1000 AS INTEGER) + {HEARTBEAT_SLACK_SECONDS})) END,
+  last_ts = CASE WHEN ?1 - ts > {HEARTBEAT_WINDOW_MS} THEN last_ts ELSE ?1 END
+WHERE uuid = ?3 AND site = ?4
+RETURNING ?1 - ts <= {HEARTBEAT_WINDOW_MS} AS accepted
 """
 
 INSERT_EVENT = """
@@ -23,3 +43,11 @@ INSERT INTO events (uuid, site, ts, day, type, name, path, url, anchor_text, bot
 SELECT uuid, site, ?, ?, ?, ?, ?, ?, ?, bot_class
 FROM pageviews WHERE uuid = ? AND site = ?
 """
+
+INSERT_HIT = """
+INSERT INTO hits (site, ts, day, path, status, visitor, country, bot_class, bot_score, bot_reasons)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+"""
+
+CREATE_SALT = "INSERT INTO salts (day, salt) VALUES (?, ?) ON CONFLICT (day) DO NOTHING"
+READ_SALT = "SELECT salt FROM salts WHERE day = ?"

@@ -1,15 +1,15 @@
-"""The one D1 statement each collection request makes: SQL text plus bound parameters.
+"""The D1 statements of the request path: SQL text plus bound parameters.
 
-Pure functions of the validated record, the site and the clock, so the exact values that
-reach D1 are unit-tested without a database.
+Pure functions of validated records, the request's profile, the site and the clock, so the
+exact values that reach D1 are unit-tested without a database.
 """
 
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
-from footfall import sql
+from footfall import channels, sql
 from footfall.clock import local_day
 from footfall.payload import Event, Heartbeat, PageLoad
+from footfall.profile import Profile
 
 
 @dataclass(frozen=True)
@@ -19,50 +19,42 @@ class Statement:
     params: tuple
 
 
-def _host(url: str | None) -> str | None:
-    return urlsplit(url).hostname if url else None
-
-
-def page_load(record: PageLoad, site: str, now_ms: int, offset_minutes: int = 0) -> Statement:
+def page_load(record: PageLoad, site: str, now_ms: int, offset_minutes: int, who: Profile) -> Statement:
     utm = record.utm
+    host = channels.referrer_host(record.referrer)
     return Statement(
         "insert_page_load",
         sql.INSERT_PAGE_LOAD,
         (
-            record.uuid,
-            site,
-            now_ms,
-            local_day(now_ms, offset_minutes),
-            record.path,
-            record.referrer,
-            _host(record.referrer),
-            utm.get("utm_source"),
-            utm.get("utm_medium"),
-            utm.get("utm_campaign"),
-            utm.get("utm_term"),
-            utm.get("utm_content"),
-            now_ms,
+            record.uuid, site, now_ms, local_day(now_ms, offset_minutes), record.path,
+            record.referrer, host, int(channels.is_internal(host, site)),
+            channels.channel(record.referrer, site, utm),
+            utm.get("utm_source"), utm.get("utm_medium"), utm.get("utm_campaign"),
+            utm.get("utm_term"), utm.get("utm_content"),
+            who.visitor, who.country, who.browser, who.os, who.device,
+            who.verdict.bot_class, who.verdict.score, who.reasons,
+            now_ms - sql.HIT_LOOKBACK_MS,
         ),
     )
 
 
 def heartbeat(record: Heartbeat, site: str, now_ms: int) -> Statement:
-    return Statement("add_time_on_page", sql.ADD_TIME_ON_PAGE, (record.delta, now_ms, record.uuid, site))
+    return Statement("add_time_on_page", sql.ADD_TIME_ON_PAGE, (now_ms, record.delta, record.uuid, site))
 
 
 def event(record: Event, site: str, now_ms: int, offset_minutes: int = 0) -> Statement:
     return Statement(
         "insert_event",
         sql.INSERT_EVENT,
-        (
-            now_ms,
-            local_day(now_ms, offset_minutes),
-            record.type,
-            record.name,
-            record.path,
-            record.url,
-            record.anchor_text,
-            record.uuid,
-            site,
-        ),
+        (now_ms, local_day(now_ms, offset_minutes), record.type, record.name, record.path,
+         record.url, record.anchor_text, record.uuid, site),
+    )
+
+
+def hit(path: str, status: int, site: str, now_ms: int, offset_minutes: int, who: Profile) -> Statement:
+    return Statement(
+        "insert_hit",
+        sql.INSERT_HIT,
+        (site, now_ms, local_day(now_ms, offset_minutes), path, status, who.visitor, who.country,
+         who.verdict.bot_class, who.verdict.score, who.reasons),
     )

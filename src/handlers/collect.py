@@ -2,8 +2,8 @@
 
 parse -> normalise -> validate (footfall.body, footfall.payload) -> one D1 statement
 (footfall.writes, adapters.d1) -> 204. Checks run in the contract's order: method (405, in
-entry.py), media type (415), size (413), JSON (400), fields (400). A statement that changes nothing
-means the page load is unknown (401) or already stored (a retried /init, still 204).
+entry.py), media type (415), size (413), JSON (400), fields (400). A statement that changes
+nothing means the page load is unknown (401) or already stored (a retried /init, still 204).
 """
 
 from adapters import d1, http
@@ -11,6 +11,8 @@ from footfall import body, payload, writes
 from footfall.errors import Rejection
 from footfall.log import log
 from footfall.settings import Settings
+from handlers.visitor import profile_of
+
 
 async def receive(js_request) -> dict:
     """The request's JSON object, after the media type and size checks (entry.py checked the method)."""
@@ -19,27 +21,33 @@ async def receive(js_request) -> dict:
     return body.decode_object(await http.read_body(js_request))
 
 
-def statement_for(endpoint: str, data: dict, settings: Settings, site: str, now_ms: int) -> writes.Statement:
+async def statement_for(endpoint, data, js_request, env, settings: Settings, site, now_ms) -> writes.Statement:
     if endpoint == "init":
-        return writes.page_load(payload.parse_page_load(data), site, now_ms)
+        record = payload.parse_page_load(data)
+        who = await profile_of(http.client_of(js_request), env, settings, site, now_ms)
+        return writes.page_load(record, site, now_ms, settings.day_offset_minutes, who)
     if endpoint == "heartbeat":
         return writes.heartbeat(payload.parse_heartbeat(data), site, now_ms)
-    return writes.event(payload.parse_event(data, settings.event_names), site, now_ms)
+    return writes.event(payload.parse_event(data, settings.event_names), site, now_ms, settings.day_offset_minutes)
 
 
 async def handle(endpoint: str, js_request, env, settings: Settings, site: str, now_ms: int):
     try:
-        statement = statement_for(endpoint, await receive(js_request), settings, site, now_ms)
+        data = await receive(js_request)
+        statement = await statement_for(endpoint, data, js_request, env, settings, site, now_ms)
+        result = await d1.execute(env, statement)
     except Rejection as rejection:
         return http.rejection_response(rejection)
-
-    try:
-        changed = await d1.execute(env, statement)
     except d1.StorageError as exc:
         log("error", "analytics storage failed", endpoint=endpoint, reason=str(exc))
         return http.json_error(503, "storage_unavailable", "analytics storage is unavailable; try again later")
 
-    if changed == 0 and endpoint != "init":
-        # The page load this refers to does not exist (or belongs to another site).
+    if endpoint == "init":
+        return http.no_content()  # stored, or a retry of a stored page load
+    if result.changes == 0:
+        # The page load does not exist (or belongs to another site).
         return http.json_error(401, "unknown_page_load", "no page load with this uuid on this site")
+    if endpoint == "heartbeat" and result.rows and not result.rows[0].get("accepted"):
+        return http.make_response(None, 202, {"cache-control": "no-store",
+                                              "x-footfall-ignored": "heartbeat more than 6 hours after the page load"})
     return http.no_content()

@@ -9,10 +9,12 @@ which on Cloudflare is the origin behind the Worker's route.
 from js import AbortController, Headers, Object, Response, clearTimeout, fetch, setTimeout
 from pyodide.ffi import create_once_callable, to_js
 
-from adapters import http
-from footfall import upstream
+from adapters import d1, http
+from footfall import upstream, writes
 from footfall.log import log
+from footfall.profile import Client
 from footfall.settings import Settings
+from handlers.visitor import profile_of
 
 _BODYLESS = ("GET", "HEAD")
 
@@ -35,7 +37,24 @@ def _strip_hop_by_hop(headers) -> None:
         headers.delete(name)
 
 
-async def forward(js_request, settings: Settings):
+async def log_hit(client: Client, env, settings: Settings, site: str, path: str, status: int, now_ms: int):
+    """Store the server-side hit of an HTML page; runs in ctx.waitUntil, after the page went out.
+
+    Whatever happens here stays here: the visitor already has their page.
+    """
+    try:
+        who = await profile_of(client, env, settings, site, now_ms)
+        await d1.execute(env, writes.hit(path, status, site, now_ms, settings.day_offset_minutes, who))
+    except Exception as exc:  # D1 down, unbound, anything: log and let the page be
+        log("error", "server-side hit not stored", reason=str(exc))
+
+
+def _is_html(response) -> bool:
+    content_type = response.headers.get("content-type")
+    return isinstance(content_type, str) and content_type.lower().startswith("text/html")
+
+
+async def forward(js_request, env, ctx, settings: Settings, site: str, path: str, now_ms: int):
     method = js_request.method
     headers = Headers.new(js_request.headers)
     _strip_hop_by_hop(headers)
@@ -71,4 +90,6 @@ async def forward(js_request, settings: Settings):
     # A new Response has mutable headers; the upstream one's are immutable in workerd.
     response = Response.new(answer.body, answer)
     _strip_hop_by_hop(response.headers)
+    if method == "GET" and _is_html(response):
+        ctx.waitUntil(log_hit(http.client_of(js_request), env, settings, site, path, int(answer.status), now_ms))
     return response

@@ -2,6 +2,7 @@
 real local D1: what they store, and that every rejected request stores nothing."""
 
 import json
+import time
 
 import pytest
 
@@ -55,9 +56,30 @@ def test_uuid_is_stored_lower_case_and_matched_case_insensitively(worker, db):
 
 def test_heartbeats_add_their_deltas(worker, db):
     uuid, _ = init(worker)
-    for delta in (1, 5, 30, 5):
+    for delta in (1, 5, 5, 1):
         assert post_json(worker, f"{PREFIX}/heartbeat", {"uuid": uuid, "delta": delta}).status == 204
-    assert db.query("SELECT seconds FROM pageviews WHERE uuid = ?", (uuid,)) == [{"seconds": 41}]
+    assert db.query("SELECT seconds FROM pageviews WHERE uuid = ?", (uuid,)) == [{"seconds": 12}]
+
+
+def test_time_on_page_never_exceeds_wall_clock_plus_one_interval(worker, db):
+    uuid, _ = init(worker)
+    started = time.monotonic()
+    for _ in range(5):  # 150 s claimed within a second or two
+        assert post_json(worker, f"{PREFIX}/heartbeat", {"uuid": uuid, "delta": 30}).status == 204
+    elapsed = time.monotonic() - started
+    seconds = db.query("SELECT seconds FROM pageviews WHERE uuid = ?", (uuid,))[0]["seconds"]
+    assert isinstance(seconds, int) and 30 <= seconds <= 30 + elapsed + 1
+
+
+def test_heartbeat_six_hours_after_init_is_accepted_but_ignored(worker, db):
+    uuid, _ = init(worker)
+    request(worker, "GET", "/__clock?advance_ms=" + str(6 * 3600 * 1000 + 1000))
+    try:
+        reply = post_json(worker, f"{PREFIX}/heartbeat", {"uuid": uuid, "delta": 5})
+    finally:
+        request(worker, "GET", "/__clock?reset")
+    assert reply.status == 202 and "6 hours" in reply.headers["x-footfall-ignored"]
+    assert db.query("SELECT seconds FROM pageviews WHERE uuid = ?", (uuid,)) == [{"seconds": 0}]
 
 
 def test_heartbeat_for_unknown_uuid_is_rejected_and_changes_nothing(worker, db):

@@ -45,6 +45,11 @@ function parseVars(list) {
   return vars;
 }
 
+// See /__clock below.
+let clockSkewMs = 0;
+const realNow = Date.now;
+Date.now = () => realNow() + clockSkewMs;
+
 async function main() {
   const config = unstable_readConfig({ config: opts.config });
   const persistTo = path.resolve(opts['persist-to']);
@@ -77,6 +82,13 @@ async function main() {
     const isHead = req.method === 'HEAD';
     try {
       const url = new URL(req.url, 'http://local');
+      if (url.pathname === '/__clock') {
+        // Test hook, local runtime only: move the Worker's clock (Date.now and Python's time)
+        // forward, so tests can play hours and days without waiting for them.
+        clockSkewMs = url.searchParams.has('reset') ? 0 : clockSkewMs + Number(url.searchParams.get('advance_ms') ?? 0);
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ now: Date.now(), skew_ms: clockSkewMs }));
+        return;
+      }
       if (url.pathname === '/__scheduled') {
         // Same trigger as `wrangler dev --test-scheduled`.
         const controller = { cron: url.searchParams.get('cron') ?? '', scheduledTime: Date.now(), noRetry() {} };

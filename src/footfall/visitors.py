@@ -1,0 +1,42 @@
+"""Visitor ids without stored IP addresses.
+
+salted-hash (the default): a random 32-byte salt per day, kept in D1 and deleted after two
+days; id = the first 16 hex digits of SHA-256(salt, site, IP, user agent). The same person
+is the same visitor for one day on one site, and nobody (the owner included) can recover the
+IP afterwards, or link days once the salt is gone.
+
+anonymized-ip: the original design's choice, for owners who want returning visitors across
+days: the IPv4 /24 or IPv6 /48 network the visitor is in. Weaker: a network is a place.
+"""
+
+import hashlib
+import ipaddress
+import secrets
+
+SALT_BYTES = 32
+SALTED_HASH, ANONYMIZED_IP = "salted-hash", "anonymized-ip"
+
+
+def new_salt() -> bytes:
+    return secrets.token_bytes(SALT_BYTES)
+
+
+def salted_id(salt: bytes, site: str, ip: str, user_agent: str) -> str:
+    digest = hashlib.sha256()
+    for part in (salt, site.encode(), ip.encode(), user_agent.encode("utf-8", "replace")):
+        # Length-prefixed, so ("ab", "c") and ("a", "bc") never hash alike.
+        digest.update(len(part).to_bytes(4, "big"))
+        digest.update(part)
+    return digest.hexdigest()[:16]
+
+
+def anonymize_ip(ip: str) -> str | None:
+    """The visitor's network: IPv4 /24 or IPv6 /48 (IPv4-mapped IPv6 as IPv4)."""
+    try:
+        address = ipaddress.ip_address(ip.strip())
+    except ValueError:
+        return None
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
+        address = address.ipv4_mapped
+    prefix = 24 if address.version == 4 else 48
+    return str(ipaddress.ip_network(f"{address}/{prefix}", strict=False))
