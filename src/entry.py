@@ -15,7 +15,7 @@ from footfall import routes
 from footfall.errors import ConfigError
 from footfall.log import log
 from footfall.settings import VARIABLES, parse_settings
-from handlers import collect, proxy, script
+from handlers import collect, maintenance, proxy, script
 
 # Parsed settings, kept for the isolate's life and re-parsed only if a variable changes.
 _settings_cache: tuple[tuple, object] | None = None
@@ -60,3 +60,12 @@ class Default(WorkerEntrypoint):
         if endpoint == "script.js":
             return script.serve(js_request)
         return await collect.handle(endpoint, js_request, self.env, settings, site, now_ms)
+
+    async def scheduled(self, controller, env=None, ctx=None):
+        """The cron trigger: rollups, old salts, retention (handlers/maintenance.py)."""
+        try:
+            await maintenance.run(self.env, load_settings(self.env), int(time.time() * 1000))
+        except Exception:
+            # Logged, then raised so the run counts as failed; the next run resumes.
+            log("error", "maintenance failed", traceback=traceback.format_exc())
+            raise

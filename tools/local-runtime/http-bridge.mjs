@@ -51,7 +51,10 @@ export function toWorkerRequest(req, { trustClientIp, cf, listenHost }) {
     init.duplex = 'half';
   }
   const request = new Request(url, init);
-  Object.defineProperty(request, 'cf', { value: cf, enumerable: true });
+  // The edge also derives request.cf.country (and the CF-IPCountry header) from the client's
+  // address; in trust mode a test may say which country its visitor is in.
+  const country = trustClientIp && headers.get('cf-ipcountry');
+  Object.defineProperty(request, 'cf', { value: country ? { ...cf, country } : cf, enumerable: true });
   return request;
 }
 
