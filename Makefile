@@ -12,7 +12,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 NPX := npx --no-install
 
-.PHONY: setup dev test unit migrate build clean
+.PHONY: setup dev test unit bench migrate build clean
 
 ## setup: install npm packages from the lock file and the Python dev group, when missing
 setup: node_modules/.footfall-installed $(VENV)/.footfall-installed build
@@ -47,6 +47,10 @@ test: setup
 ## unit: the pure-core tests only (fast, no runtime)
 unit: setup
 	$(PY) -m pytest tests/unit
+
+## bench: measure on this machine and rewrite docs/BENCHMARKS.md
+bench: setup
+	$(PY) bench/run.py
 
 clean:
 	rm -rf node_modules $(VENV) .wrangler client/dist

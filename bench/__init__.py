@@ -1,0 +1,1 @@
+"""footfall's benchmarks: `make bench` runs them and rewrites docs/BENCHMARKS.md."""
