@@ -121,6 +121,12 @@ CREATE TABLE daily_events (
     PRIMARY KEY (site, day, type, name, url)
 ) WITHOUT ROWID;
 
+-- The sites this deployment has seen (filled by the daily job), for the dashboard's picker.
+CREATE TABLE sites (
+    site         TEXT    NOT NULL PRIMARY KEY,
+    first_day    TEXT    NOT NULL
+) WITHOUT ROWID;
+
 -- What the maintenance job has finished, so a run that failed half-way resumes where it stopped.
 CREATE TABLE maintenance (
     task         TEXT    NOT NULL PRIMARY KEY,  -- e.g. 'rollup'

@@ -13,112 +13,51 @@ view with under 10 seconds on it.
 
 from datetime import date, timedelta
 
-from footfall.bots import PEOPLE
+from footfall import queries
 from footfall.clock import local_day
 from footfall.sql import HEARTBEAT_WINDOW_MS
 from footfall.writes import Statement
 
-VISIT_GAP_MS = 30 * 60 * 1000
-BOUNCE_SECONDS = 10
 MAX_DAYS_PER_RUN = 7
 PURGE_BATCH = 5000
 MAX_PURGE_ROUNDS = 10
 SALT_KEEP_DAYS = 2
 
-_PEOPLE = "(" + ", ".join(f"'{c}'" for c in PEOPLE) + ")"  # constants, not visitor data
-_PAGE_VIEWS = f"day = ?1 AND bot_class IN {_PEOPLE} AND (status IS NULL OR status <> 404)"
-
-# Dimensions rolled up per day from people's page views; referrer_host only for arrivals
-# from elsewhere.
-DIMENSIONS = ("channel", "referrer_host", "utm_source", "utm_medium", "utm_campaign", "utm_term",
-              "utm_content", "country", "browser", "os", "device")
-
 DELETE_DAY = tuple(
-    (f"delete_{table}", f"DELETE FROM {table} WHERE day = ?1")
+    (f"delete_{table}", f"DELETE FROM {table} WHERE day = ?")
     for table in ("daily_pages", "daily_dimensions", "daily_events")
 )
+_PAGE_COLUMNS = "site, day, path, views, visitors, visits, bounces, seconds_sum, seconds_count, seconds_hist"
 
-ROLLUP_PAGES = f"""
-INSERT INTO daily_pages (site, day, path, views, visitors, visits, bounces,
-                         seconds_sum, seconds_count, seconds_hist, hits, not_found)
-WITH pv AS (
-  SELECT site, path, visitor, ts, seconds,
-         CASE WHEN LAG(last_ts) OVER w IS NULL OR ts - LAG(last_ts) OVER w > {VISIT_GAP_MS}
-              THEN 1 ELSE 0 END AS entry
-  FROM pageviews WHERE {_PAGE_VIEWS}
-  WINDOW w AS (PARTITION BY site, visitor ORDER BY ts)
-),
-numbered AS (
-  SELECT *, SUM(entry) OVER (PARTITION BY site, visitor ORDER BY ts ROWS UNBOUNDED PRECEDING) AS visit_no
-  FROM pv
-),
-visits AS (
-  SELECT site, visitor, visit_no, COUNT(*) AS views, MAX(seconds) AS seconds
-  FROM numbered GROUP BY site, visitor, visit_no
-),
-entries AS (
-  SELECT n.site, n.path, COUNT(*) AS visits,
-         SUM(v.views = 1 AND v.seconds < {BOUNCE_SECONDS}) AS bounces
-  FROM numbered n JOIN visits v
-    ON v.site = n.site AND v.visitor IS n.visitor AND v.visit_no = n.visit_no
-  WHERE n.entry = 1
-  GROUP BY n.site, n.path
-),
-hist AS (
-  SELECT site, path, json_group_object(seconds, n) AS seconds_hist
-  FROM (SELECT site, path, seconds, COUNT(*) AS n FROM pv GROUP BY site, path, seconds)
-  GROUP BY site, path
-),
-pages AS (
-  SELECT site, path, COUNT(*) AS views, COUNT(DISTINCT visitor) AS visitors,
-         SUM(seconds) AS seconds_sum, SUM(seconds > 0) AS seconds_count
-  FROM pv GROUP BY site, path
-)
-SELECT p.site, ?1, p.path, p.views, p.visitors, COALESCE(e.visits, 0), COALESCE(e.bounces, 0),
-       p.seconds_sum, p.seconds_count, h.seconds_hist, 0, 0
-FROM pages p JOIN hist h ON h.site = p.site AND h.path = p.path
-LEFT JOIN entries e ON e.site = p.site AND e.path = p.path
-"""
 
-# The proxy's view of the same day: person HTML pages served (coverage) and 404s.
-ROLLUP_HITS = f"""
-INSERT INTO daily_pages (site, day, path, views, visitors, visits, bounces,
-                         seconds_sum, seconds_count, seconds_hist, hits, not_found)
-SELECT site, ?1, path, 0, 0, 0, 0, 0, 0, '{{}}',
-       SUM(status BETWEEN 200 AND 299), SUM(status = 404)
-FROM hits WHERE day = ?1 AND bot_class IN {_PEOPLE}
-GROUP BY site, path
-HAVING SUM(status BETWEEN 200 AND 299) + SUM(status = 404) > 0
-ON CONFLICT (site, day, path) DO UPDATE SET hits = excluded.hits, not_found = excluded.not_found
-"""
-
-# One statement per dimension: D1 caps the terms of a compound SELECT, so no UNION ALL.
-_ROLLUP_DIMENSION = """
-INSERT INTO daily_dimensions (site, day, dimension, value, views, visitors)
-SELECT site, ?1, '{name}', {value}, COUNT(*), COUNT(DISTINCT visitor)
-FROM {table} WHERE {where} AND {value} IS NOT NULL
-GROUP BY site, {value}
-"""
-ROLLUP_DIMENSIONS = tuple(
-    (f"rollup_{name}", _ROLLUP_DIMENSION.format(name=name, value=value, table=table, where=where))
-    for name, value, table, where in [
-        *((d, d, "pageviews", _PAGE_VIEWS + (" AND internal = 0" if d == "referrer_host" else ""))
-          for d in DIMENSIONS),
-        # Every class, people and bots, as the tracker reported them and as the proxy saw them.
-        ("class", "COALESCE(bot_class, 'unknown')", "pageviews", "day = ?1"),
-        ("hit_class", "COALESCE(bot_class, 'unknown')", "hits", "day = ?1"),
-        # What the filter removed, by class and page.
-        ("bot_page", "bot_class || ' ' || path", "hits", f"day = ?1 AND bot_class NOT IN {_PEOPLE}"),
+def _statements(day: str) -> list[tuple[str, str, list]]:
+    """(name, sql, params) that store one day's rollups, all sites at once."""
+    scope = queries.Scope(day, day)
+    pages_sql, pages_params = queries.pages(scope)
+    hits_sql, hits_params = queries.hits(scope)
+    events_sql, events_params = queries.events(scope)
+    dims = "INSERT INTO daily_dimensions (site, day, dimension, value, views, visitors) "
+    out = [
+        ("rollup_pages", f"INSERT INTO daily_pages ({_PAGE_COLUMNS}) {pages_sql}", pages_params),
+        # The proxy's view of the same pages: person HTML pages served (coverage) and 404s.
+        ("rollup_hits",
+         f"INSERT INTO daily_pages ({_PAGE_COLUMNS}, hits, not_found) "
+         f"SELECT site, day, path, 0, 0, 0, 0, 0, 0, '{{}}', hits, not_found FROM ({hits_sql}) WHERE true "
+         f"ON CONFLICT (site, day, path) DO UPDATE SET hits = excluded.hits, not_found = excluded.not_found",
+         hits_params),
     ]
-)
+    # One statement per dimension: D1 caps the terms of a compound SELECT, so no UNION ALL.
+    for name in queries.DIMENSIONS:
+        sql, params = queries.dimension(scope, name)
+        out.append((f"rollup_{name}", dims + sql, params))
+    for name, sql, params in queries.classes(scope):
+        out.append((f"rollup_{name}", dims + sql, params))
+    out.append(("rollup_events", f"INSERT INTO daily_events (site, day, type, name, url, count, visitors) {events_sql}",
+                events_params))
+    out.append(("record_sites", "INSERT INTO sites (site, first_day) SELECT site, MIN(day) FROM pageviews "
+                                "WHERE day = ? GROUP BY site ON CONFLICT (site) DO NOTHING", [day]))
+    return out
 
-ROLLUP_EVENTS = f"""
-INSERT INTO daily_events (site, day, type, name, url, count, visitors)
-SELECT e.site, ?1, e.type, COALESCE(e.name, ''), COALESCE(e.url, ''), COUNT(*), COUNT(DISTINCT p.visitor)
-FROM events e JOIN pageviews p ON p.uuid = e.uuid
-WHERE e.day = ?1 AND e.bot_class IN {_PEOPLE}
-GROUP BY e.site, e.type, e.name, e.url
-"""
 
 MARK_DONE = """
 INSERT INTO maintenance (task, done_until, updated_ts) VALUES ('rollup', ?1, ?2)
@@ -157,15 +96,10 @@ def last_closed_day(now_ms: int, offset_minutes: int) -> str:
 
 
 def rollup_day(day: str, now_ms: int) -> list[Statement]:
-    """One day's rollup, as one batch."""
+    """One day's rollup, as one batch (one transaction)."""
     statements = [Statement(name, sql, (day,)) for name, sql in DELETE_DAY]
-    statements += [
-        Statement("rollup_pages", ROLLUP_PAGES, (day,)),
-        Statement("rollup_hits", ROLLUP_HITS, (day,)),
-        *(Statement(name, sql, (day,)) for name, sql in ROLLUP_DIMENSIONS),
-        Statement("rollup_events", ROLLUP_EVENTS, (day,)),
-        Statement("mark_done", MARK_DONE, (day, now_ms)),
-    ]
+    statements += [Statement(name, sql, tuple(params)) for name, sql, params in _statements(day)]
+    statements.append(Statement("mark_done", MARK_DONE, (day, now_ms)))
     return statements
 
 

@@ -1,0 +1,182 @@
+"""Aggregations over raw rows, shared by the daily job (which stores them as rollups) and the
+dashboard (which runs them for today, and for filtered ranges within retention).
+
+A Scope says which raw rows: a range of days, one site or all, and equality filters on
+whitelisted columns. Values always travel as parameters; column names only ever come from
+FILTER_COLUMNS, never from a request.
+"""
+
+from dataclasses import dataclass
+
+from footfall.bots import PEOPLE
+
+VISIT_GAP_MS = 30 * 60 * 1000
+BOUNCE_SECONDS = 10
+PEOPLE_SQL = "(" + ", ".join(f"'{c}'" for c in PEOPLE) + ")"  # constants, not visitor data
+
+# Filter name (API, dashboard) -> pageviews column.
+FILTER_COLUMNS = {
+    "page": "path",
+    "referrer": "referrer_host",
+    "channel": "channel",
+    "country": "country",
+    "device": "device",
+    "browser": "browser",
+    "os": "os",
+}
+# The filters the proxy's hits can honour (hits know the path and the country only).
+HIT_FILTERS = ("page", "country")
+
+# Dimensions of people's page views: rolled up daily, shown by the dashboard.
+DIMENSIONS = ("channel", "referrer_host", "utm_source", "utm_medium", "utm_campaign", "utm_term",
+              "utm_content", "country", "browser", "os", "device")
+
+
+@dataclass(frozen=True)
+class Scope:
+    day_from: str
+    day_to: str
+    site: str | None = None  # None: every site (the daily job)
+    filters: tuple[tuple[str, str], ...] = ()
+
+    def where(self, only: tuple[str, ...] | None = None, alias: str = "") -> tuple[str, list]:
+        """SQL condition and parameters selecting this scope's rows (columns prefixed `alias.`)."""
+        a = f"{alias}." if alias else ""
+        parts, params = [f"{a}day BETWEEN ? AND ?"], [self.day_from, self.day_to]
+        if self.site is not None:
+            parts.append(f"{a}site = ?")
+            params.append(self.site)
+        for name, value in self.filters:
+            if only is not None and name not in only:
+                continue
+            column = FILTER_COLUMNS[name]  # KeyError for anything not whitelisted
+            parts.append(f"{a}{column} = ?")
+            params.append(value)
+        return " AND ".join(parts), params
+
+    @property
+    def honours_hits(self) -> bool:
+        """Whether hit counts (coverage, 404s) mean the same under these filters."""
+        return all(name in HIT_FILTERS for name, _ in self.filters)
+
+
+def people_views(scope: Scope, alias: str = "") -> tuple[str, list]:
+    """People's page views: person or AI assistant, not flagged 404."""
+    where, params = scope.where(alias=alias)
+    a = f"{alias}." if alias else ""
+    return f"{where} AND {a}bot_class IN {PEOPLE_SQL} AND ({a}status IS NULL OR {a}status <> 404)", params
+
+
+def pages(scope: Scope) -> tuple[str, list]:
+    """Per (site, day, path): views, daily unique visitors, visits entered here, bounces,
+    seconds on page (sum, count of non-zero, histogram for medians)."""
+    where, params = people_views(scope)
+    return f"""
+WITH pv AS (
+  SELECT site, day, path, visitor, ts, seconds,
+         CASE WHEN LAG(last_ts) OVER w IS NULL OR ts - LAG(last_ts) OVER w > {VISIT_GAP_MS}
+              THEN 1 ELSE 0 END AS entry
+  FROM pageviews WHERE {where}
+  WINDOW w AS (PARTITION BY site, day, visitor ORDER BY ts)
+),
+numbered AS (
+  SELECT *, SUM(entry) OVER (PARTITION BY site, day, visitor ORDER BY ts ROWS UNBOUNDED PRECEDING) AS visit_no
+  FROM pv
+),
+visits AS (
+  SELECT site, day, visitor, visit_no, COUNT(*) AS views, MAX(seconds) AS seconds
+  FROM numbered GROUP BY site, day, visitor, visit_no
+),
+entries AS (
+  SELECT n.site, n.day, n.path, COUNT(*) AS visits,
+         SUM(v.views = 1 AND v.seconds < {BOUNCE_SECONDS}) AS bounces
+  FROM numbered n JOIN visits v
+    ON v.site = n.site AND v.day = n.day AND v.visitor IS n.visitor AND v.visit_no = n.visit_no
+  WHERE n.entry = 1
+  GROUP BY n.site, n.day, n.path
+),
+hist AS (
+  SELECT site, day, path, json_group_object(seconds, n) AS seconds_hist
+  FROM (SELECT site, day, path, seconds, COUNT(*) AS n FROM pv GROUP BY site, day, path, seconds)
+  GROUP BY site, day, path
+),
+agg AS (
+  SELECT site, day, path, COUNT(*) AS views, COUNT(DISTINCT visitor) AS visitors,
+         SUM(seconds) AS seconds_sum, SUM(seconds > 0) AS seconds_count
+  FROM pv GROUP BY site, day, path
+)
+SELECT a.site, a.day, a.path, a.views, a.visitors, COALESCE(e.visits, 0) AS visits,
+       COALESCE(e.bounces, 0) AS bounces, a.seconds_sum, a.seconds_count, h.seconds_hist
+FROM agg a JOIN hist h ON h.site = a.site AND h.day = a.day AND h.path = a.path
+LEFT JOIN entries e ON e.site = a.site AND e.day = a.day AND e.path = a.path
+""", params
+
+
+def hits(scope: Scope) -> tuple[str, list]:
+    """Per (site, day, path): person HTML pages the proxy served (2xx) and 404s."""
+    where, params = scope.where(only=HIT_FILTERS)
+    return f"""
+SELECT site, day, path, SUM(status BETWEEN 200 AND 299) AS hits, SUM(status = 404) AS not_found
+FROM hits WHERE {where} AND bot_class IN {PEOPLE_SQL}
+GROUP BY site, day, path
+HAVING SUM(status BETWEEN 200 AND 299) + SUM(status = 404) > 0
+""", params
+
+
+def dimension(scope: Scope, name: str) -> tuple[str, list]:
+    """Per (site, day, value) of one dimension: views and daily unique visitors."""
+    if name not in DIMENSIONS:
+        raise ValueError(name)
+    where, params = people_views(scope)
+    if name == "referrer_host":
+        where += " AND internal = 0"
+    return f"""
+SELECT site, day, '{name}' AS dimension, {name} AS value, COUNT(*) AS views, COUNT(DISTINCT visitor) AS visitors
+FROM pageviews WHERE {where} AND {name} IS NOT NULL
+GROUP BY site, day, {name}
+""", params
+
+
+def combos(scope: Scope) -> tuple[str, list]:
+    """Every dimension at once, in one scan: the distinct (dimensions..., visitor) combinations
+    with their page views. The dashboard splits them per dimension; one scan of today's rows
+    instead of one per dimension keeps a dashboard load's rows read small."""
+    where, params = people_views(scope)
+    columns = ", ".join("CASE WHEN internal = 0 THEN referrer_host END AS referrer_host"
+                        if d == "referrer_host" else d for d in DIMENSIONS)
+    keys = ", ".join(str(i + 1) for i in range(len(DIMENSIONS) + 2))
+    return f"""
+SELECT day, {columns}, visitor, COUNT(*) AS views
+FROM pageviews WHERE {where}
+GROUP BY {keys}
+""", params
+
+
+def classes(scope: Scope) -> list[tuple[str, str, list]]:
+    """What the bot filter sorted out: (dimension, sql, params) for the classes of page loads,
+    of the proxy's hits, and the bot classes per page."""
+    pv_where, pv_params = scope.where()
+    hit_where, hit_params = scope.where(only=HIT_FILTERS)
+    return [
+        ("class", f"SELECT site, day, 'class' AS dimension, COALESCE(bot_class, 'unknown') AS value, "
+                  f"COUNT(*) AS views, COUNT(DISTINCT visitor) AS visitors FROM pageviews WHERE {pv_where} "
+                  f"GROUP BY site, day, bot_class", pv_params),
+        ("hit_class", f"SELECT site, day, 'hit_class' AS dimension, COALESCE(bot_class, 'unknown') AS value, "
+                      f"COUNT(*) AS views, COUNT(DISTINCT visitor) AS visitors FROM hits WHERE {hit_where} "
+                      f"GROUP BY site, day, bot_class", hit_params),
+        ("bot_page", f"SELECT site, day, 'bot_page' AS dimension, bot_class || ' ' || path AS value, "
+                     f"COUNT(*) AS views, COUNT(DISTINCT visitor) AS visitors FROM hits WHERE {hit_where} "
+                     f"AND bot_class NOT IN {PEOPLE_SQL} GROUP BY site, day, bot_class, path", hit_params),
+    ]
+
+
+def events(scope: Scope) -> tuple[str, list]:
+    """Per (site, day, type, name, url): events of people's page views, and their visitors."""
+    where, params = people_views(scope, alias="p")
+    return f"""
+SELECT e.site, e.day, e.type, COALESCE(e.name, '') AS name, COALESCE(e.url, '') AS url,
+       COUNT(*) AS count, COUNT(DISTINCT p.visitor) AS visitors
+FROM events e JOIN pageviews p ON p.uuid = e.uuid
+WHERE {where}
+GROUP BY e.site, e.day, e.type, e.name, e.url
+""", params
