@@ -10,12 +10,12 @@ from urllib.parse import urlsplit
 
 from workers import WorkerEntrypoint
 
-from adapters import http
+from adapters import d1, http
 from footfall import routes
-from footfall.errors import ConfigError
+from footfall.errors import ConfigError, Rejection
 from footfall.log import log
 from footfall.settings import VARIABLES, parse_settings
-from handlers import collect, maintenance, proxy, script
+from handlers import api, collect, dashboard, maintenance, proxy, script
 
 # Parsed settings, kept for the isolate's life and re-parsed only if a variable changes.
 _settings_cache: tuple[tuple, object] | None = None
@@ -59,7 +59,29 @@ class Default(WorkerEntrypoint):
                                    {"Allow": ", ".join(allowed)})
         if endpoint == "script.js":
             return script.serve(js_request)
-        return await collect.handle(endpoint, js_request, self.env, settings, site, now_ms)
+        if endpoint in ("init", "heartbeat", "event"):
+            return await collect.handle(endpoint, js_request, self.env, settings, site, now_ms)
+        return await self._owner(endpoint, js_request, settings, site, url.path, now_ms)
+
+    async def _owner(self, endpoint, js_request, settings, site, path, now_ms):
+        """The owner's pages and API; D1 trouble there is a 503, never a stack trace."""
+        try:
+            if endpoint == "dashboard":
+                return await dashboard.dashboard(js_request, self.env, settings, site, now_ms)
+            if endpoint == "login":
+                return await dashboard.login(js_request, settings, site, now_ms)
+            if endpoint == "logout":
+                return await dashboard.logout(js_request, settings, site)
+            if endpoint == "history/":
+                return await dashboard.history(js_request, self.env, settings, site, path, now_ms)
+            if endpoint == "api/v1/query":
+                return await api.query(js_request, self.env, settings, site, now_ms)
+            return await api.export(js_request, self.env, settings, site, now_ms)
+        except Rejection as rejection:
+            return http.rejection_response(rejection)
+        except d1.StorageError as exc:
+            log("error", "analytics storage failed", endpoint=endpoint, reason=str(exc))
+            return http.json_error(503, "storage_unavailable", "analytics storage is unavailable; try again later")
 
     async def scheduled(self, controller, env=None, ctx=None):
         """The cron trigger: rollups, old salts, retention (handlers/maintenance.py)."""

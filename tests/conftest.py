@@ -10,6 +10,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import pytest
 
 from support.d1 import LocalDatabase
+from support.owner import DASHBOARD_TOKEN
 from support.processes import apply_migrations, start_origin, start_worker
 
 PREFIX = "/_ff"
@@ -31,7 +32,8 @@ def state(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def worker_process(state, origin):
-    proc, url = start_worker(state, {"ORIGIN_URL": origin, "EVENT_NAMES": "signup,newsletter"})
+    proc, url = start_worker(state, {"ORIGIN_URL": origin, "EVENT_NAMES": "signup,newsletter",
+                                          "DASHBOARD_TOKEN": DASHBOARD_TOKEN})
     yield proc, url
     proc.stop()
 

@@ -39,12 +39,18 @@ def _prepare(db, statement: Statement):
     return db.prepare(statement.sql).bind(*[jsnull if p is None else p for p in statement.params])
 
 
+def _rows(js_rows) -> list[dict]:
+    """Rows as plain dicts; SQL NULL arrives as JS null, which Pyodide keeps as JsNull."""
+    if js_rows is None or js_rows is jsnull:
+        return []
+    return [{k: (None if v is jsnull else v) for k, v in row.items()} for row in js_rows.to_py()]
+
+
 def _result(js_result) -> Result:
     meta = js_result.meta
-    rows = js_result.results
     return Result(
         changes=int(getattr(meta, "changes", 0) or 0),
-        rows=rows.to_py() if rows is not None and rows is not jsnull else [],
+        rows=_rows(js_result.results),
         rows_read=int(getattr(meta, "rows_read", 0) or 0),
         rows_written=int(getattr(meta, "rows_written", 0) or 0),
     )

@@ -124,16 +124,18 @@ HAVING SUM(status BETWEEN 200 AND 299) + SUM(status = 404) > 0
 
 
 def dimension(scope: Scope, name: str) -> tuple[str, list]:
-    """Per (site, day, value) of one dimension: views and daily unique visitors."""
-    if name not in DIMENSIONS:
+    """Per (site, day, value) of one dimension: views and daily unique visitors. The
+    dimension "total" has the one value "all": the site's people, for daily totals."""
+    if name not in DIMENSIONS + ("total",):
         raise ValueError(name)
     where, params = people_views(scope)
     if name == "referrer_host":
         where += " AND internal = 0"
+    value = "'all'" if name == "total" else name
     return f"""
-SELECT site, day, '{name}' AS dimension, {name} AS value, COUNT(*) AS views, COUNT(DISTINCT visitor) AS visitors
-FROM pageviews WHERE {where} AND {name} IS NOT NULL
-GROUP BY site, day, {name}
+SELECT site, day, '{name}' AS dimension, {value} AS value, COUNT(*) AS views, COUNT(DISTINCT visitor) AS visitors
+FROM pageviews WHERE {where} AND {value} IS NOT NULL
+GROUP BY site, day, {value}
 """, params
 
 

@@ -47,7 +47,7 @@ def _statements(day: str) -> list[tuple[str, str, list]]:
          hits_params),
     ]
     # One statement per dimension: D1 caps the terms of a compound SELECT, so no UNION ALL.
-    for name in queries.DIMENSIONS:
+    for name in queries.DIMENSIONS + ("total",):
         sql, params = queries.dimension(scope, name)
         out.append((f"rollup_{name}", dims + sql, params))
     for name, sql, params in queries.classes(scope):

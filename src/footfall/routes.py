@@ -10,6 +10,12 @@ ENDPOINTS = {
     "heartbeat": ("POST",),
     "event": ("POST",),
     "script.js": ("GET", "HEAD"),
+    "dashboard": ("GET",),
+    "login": ("GET", "POST"),
+    "logout": ("POST",),
+    "api/v1/query": ("GET", "POST"),
+    "api/v1/export": ("GET",),
+    "history/": ("GET",),  # history/<path>.svg
 }
 
 
@@ -20,4 +26,6 @@ def match(prefix: str, path: str) -> str | None:
     if not path.startswith(prefix + "/"):
         return None
     name = path[len(prefix) + 1 :]
-    return name if name in ENDPOINTS else ""
+    if name.startswith("history/") and name.endswith(".svg"):
+        return "history/"
+    return name if name in ENDPOINTS and name != "history/" else ""

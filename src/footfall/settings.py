@@ -14,7 +14,7 @@ DEFAULT_ORIGIN_TIMEOUT_MS = 10_000
 
 # The variables the Worker reads; the edge copies exactly these out of `env`.
 VARIABLES = ("FOOTFALL_PATH", "ORIGIN_URL", "ORIGIN_TIMEOUT_MS", "EVENT_NAMES", "VISITOR_ID",
-             "DAY_UTC_OFFSET", "RETENTION_DAYS")
+             "DAY_UTC_OFFSET", "RETENTION_DAYS", "DASHBOARD_TOKEN", "DASHBOARD_PUBLIC", "HISTORY_PUBLIC")
 DEFAULT_RETENTION_DAYS = 30
 
 _PREFIX_RE = re.compile(r"^(/[A-Za-z0-9._~-]+)+$")
@@ -40,6 +40,9 @@ class Settings:
     visitor_id: str = "salted-hash"
     day_offset_minutes: int = 0
     retention_days: int = DEFAULT_RETENTION_DAYS
+    dashboard_token: str | None = None  # None: the dashboard is closed (unless public)
+    dashboard_public: bool = False
+    history_public: bool = False
 
 
 def parse_prefix(raw: str | None) -> str:
@@ -130,6 +133,24 @@ def parse_retention(raw: str | None) -> int:
     return int(value)
 
 
+def parse_flag(name: str, raw: str | None) -> bool:
+    value = (raw or "").strip().lower()
+    if value in ("", "false", "0", "no", "off"):
+        return False
+    if value in ("true", "1", "yes", "on"):
+        return True
+    raise ConfigError(name, "must be true or false")
+
+
+def parse_token(raw: str | None) -> str | None:
+    value = (raw or "").strip()
+    if not value:
+        return None
+    if len(value) < 16:
+        raise ConfigError("DASHBOARD_TOKEN", "must be at least 16 characters (e.g. `openssl rand -hex 24`)")
+    return value
+
+
 def parse_settings(variables: dict[str, str | None]) -> Settings:
     """Parse the raw variables; raises ConfigError naming the first bad one."""
     return Settings(
@@ -140,4 +161,7 @@ def parse_settings(variables: dict[str, str | None]) -> Settings:
         visitor_id=parse_visitor_id(variables.get("VISITOR_ID")),
         day_offset_minutes=parse_day_offset(variables.get("DAY_UTC_OFFSET")),
         retention_days=parse_retention(variables.get("RETENTION_DAYS")),
+        dashboard_token=parse_token(variables.get("DASHBOARD_TOKEN")),
+        dashboard_public=parse_flag("DASHBOARD_PUBLIC", variables.get("DASHBOARD_PUBLIC")),
+        history_public=parse_flag("HISTORY_PUBLIC", variables.get("HISTORY_PUBLIC")),
     )

@@ -90,6 +90,9 @@ async def forward(js_request, env, ctx, settings: Settings, site: str, path: str
     # A new Response has mutable headers; the upstream one's are immutable in workerd.
     response = Response.new(answer.body, answer)
     _strip_hop_by_hop(response.headers)
-    if method == "GET" and _is_html(response):
+    # A page load, not a favicon or an iframe: browsers say so in Sec-Fetch-Dest; crawlers and
+    # older browsers don't send it, and then an HTML answer is taken as a page.
+    dest = http.header(js_request, "sec-fetch-dest")
+    if method == "GET" and dest in (None, "document") and _is_html(response):
         ctx.waitUntil(log_hit(http.client_of(js_request), env, settings, site, path, int(answer.status), now_ms))
     return response

@@ -1,0 +1,62 @@
+"""The owner's access to the dashboard and the API: one secret, DASHBOARD_TOKEN.
+
+Two ways in: `Authorization: Bearer <token>` (scripts, the API), or the login form, which
+sets a session cookie: `<expiry>.<HMAC-SHA256(expiry)>`, keyed by a hash of the token, so
+changing the token logs every session out. Every comparison is constant-time.
+"""
+
+import hashlib
+import hmac
+
+COOKIE = "footfall_session"
+SESSION_MS = 7 * 24 * 3600 * 1000
+MIN_TOKEN_LENGTH = 16
+
+
+def _key(token: str) -> bytes:
+    return hashlib.sha256(b"footfall-session\x00" + token.encode()).digest()
+
+
+def _sign(token: str, expires_ms: int) -> str:
+    return hmac.new(_key(token), str(expires_ms).encode(), hashlib.sha256).hexdigest()
+
+
+def token_matches(given: str | None, token: str) -> bool:
+    return given is not None and hmac.compare_digest(given.encode(), token.encode())
+
+
+def bearer_matches(authorization: str | None, token: str) -> bool:
+    if not authorization or not authorization.lower().startswith("bearer "):
+        return False
+    return token_matches(authorization[7:].strip(), token)
+
+
+def new_session(token: str, now_ms: int) -> str:
+    expires = now_ms + SESSION_MS
+    return f"{expires}.{_sign(token, expires)}"
+
+
+def session_valid(value: str | None, token: str, now_ms: int) -> bool:
+    if not value or "." not in value:
+        return False
+    expires, _, signature = value.partition(".")
+    if not expires.isdigit() or int(expires) <= now_ms:
+        return False
+    return hmac.compare_digest(signature.encode(), _sign(token, int(expires)).encode())
+
+
+def cookie_value(cookie_header: str | None, name: str = COOKIE) -> str | None:
+    for part in (cookie_header or "").split(";"):
+        key, _, value = part.strip().partition("=")
+        if key == name:
+            return value
+    return None
+
+
+def set_cookie(value: str, path: str, max_age_s: int = SESSION_MS // 1000) -> str:
+    # The only cookie footfall sets, and only for the owner.
+    return f"{COOKIE}={value}; Path={path}; Max-Age={max_age_s}; HttpOnly; Secure; SameSite=Strict"
+
+
+def clear_cookie(path: str) -> str:
+    return f"{COOKIE}=; Path={path}; Max-Age=0; HttpOnly; Secure; SameSite=Strict"

@@ -1,0 +1,55 @@
+"""Date ranges and filters as the dashboard and the API take them, validated."""
+
+import re
+from datetime import date
+
+from footfall.errors import Rejection
+from footfall.queries import FILTER_COLUMNS
+from footfall.rollups import shift_day
+
+PERIODS = {"today": 0, "7d": 6, "30d": 29, "90d": 89, "12mo": 364}
+MAX_SPAN_DAYS = 3660
+MAX_FILTER_VALUE = 2048
+_DAY_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _day(value: str, name: str) -> str:
+    if not isinstance(value, str) or not _DAY_RE.match(value):
+        raise Rejection(400, "invalid_date", f"{name} must be a date like 2026-11-21")
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        raise Rejection(400, "invalid_date", f"{name} is not a real date") from None
+    return value
+
+
+def day_range(period: str | list | None, today: str, day_from: str | None = None,
+              day_to: str | None = None) -> tuple[str, str, str]:
+    """(from, to, period name) for "today", "7d", "30d", "90d", "12mo", a [from, to] pair, or custom."""
+    if isinstance(period, list):
+        if len(period) != 2:
+            raise Rejection(400, "invalid_date_range", "date_range must be a period name or [from, to]")
+        day_from, day_to, period = period[0], period[1], "custom"
+    period = period or "7d"
+    if period in PERIODS:
+        return shift_day(today, -PERIODS[period]), today, period
+    if period != "custom":
+        raise Rejection(400, "invalid_date_range", "period must be one of " + ", ".join([*PERIODS, "custom"]))
+    start, end = _day(day_from, "from"), _day(day_to, "to")
+    if start > end:
+        raise Rejection(400, "invalid_date_range", "from must not be after to")
+    if (date.fromisoformat(end) - date.fromisoformat(start)).days > MAX_SPAN_DAYS:
+        raise Rejection(400, "invalid_date_range", f"a range may span at most {MAX_SPAN_DAYS} days")
+    return start, end, "custom"
+
+
+def filters(pairs) -> tuple[tuple[str, str], ...]:
+    """Validated (name, value) equality filters on whitelisted dimensions."""
+    out = []
+    for name, value in pairs:
+        if name not in FILTER_COLUMNS:
+            raise Rejection(400, "invalid_filter", "filters may be on " + ", ".join(FILTER_COLUMNS))
+        if not isinstance(value, str) or not value or len(value) > MAX_FILTER_VALUE:
+            raise Rejection(400, "invalid_filter", f"the {name} filter needs a value of 1 to {MAX_FILTER_VALUE} characters")
+        out.append((name, value))
+    return tuple(sorted(set(out)))

@@ -1,0 +1,221 @@
+"""The numbers behind the dashboard and the stats API, for one site and a range of days.
+
+Cost does not grow with history: without filters, past days come from the daily rollups and
+only today from raw rows (one scan per kind of row). Filters need raw rows, so a filtered
+report covers at most the retention window, and says so.
+
+`plan` lists the read-only statements (run together, in one D1 batch); `assemble` turns
+their rows into a plain dict that the dashboard renders and the API returns as JSON.
+"""
+
+import json
+from collections import defaultdict
+from dataclasses import dataclass
+
+from footfall import queries
+from footfall.bots import PEOPLE
+from footfall.rollups import shift_day
+from footfall.writes import Statement
+
+REALTIME_MS = 5 * 60 * 1000
+TOP = 20
+
+
+@dataclass(frozen=True)
+class Query:
+    site: str
+    day_from: str
+    day_to: str
+    today: str
+    now_ms: int
+    filters: tuple[tuple[str, str], ...] = ()
+    retention_days: int = 30
+
+
+def _parts(q: Query) -> tuple[tuple[str, str] | None, tuple[str, str] | None, str | None]:
+    """(rollup day range, raw day range, note) for a query."""
+    if q.filters:
+        oldest = shift_day(q.today, -q.retention_days)
+        start = max(q.day_from, oldest)
+        note = (f"Filtered reports read raw rows, kept {q.retention_days} days: shown from {start}."
+                if start > q.day_from else None)
+        return None, (start, q.day_to) if start <= q.day_to else None, note
+    yesterday = shift_day(q.today, -1)
+    rollup = (q.day_from, min(q.day_to, yesterday)) if q.day_from <= yesterday else None
+    raw = (max(q.day_from, q.today), q.day_to) if q.day_to >= q.today else None
+    return rollup, raw, None
+
+
+def plan(q: Query) -> list[Statement]:
+    rollup, raw, _ = _parts(q)
+    out = []
+    if rollup:
+        args = (q.site, *rollup)
+        out += [
+            Statement("r_pages", "SELECT day, path, views, visitors, visits, bounces, seconds_sum, seconds_count, "
+                                 "seconds_hist, hits, not_found FROM daily_pages "
+                                 "WHERE site = ? AND day BETWEEN ? AND ?", args),
+            Statement("r_dimensions", "SELECT day, dimension, value, views, visitors FROM daily_dimensions "
+                                      "WHERE site = ? AND day BETWEEN ? AND ?", args),
+            Statement("r_events", "SELECT type, name, url, SUM(count) AS count, SUM(visitors) AS visitors "
+                                  "FROM daily_events WHERE site = ? AND day BETWEEN ? AND ? "
+                                  "GROUP BY type, name, url", args),
+        ]
+    if raw:
+        scope = queries.Scope(raw[0], raw[1], q.site, q.filters)
+        for name, (sql, params) in (("t_pages", queries.pages(scope)), ("t_combos", queries.combos(scope)),
+                                    ("t_events", queries.events(scope))):
+            out.append(Statement(name, sql, tuple(params)))
+        if scope.honours_hits:
+            sql, params = queries.hits(scope)
+            out.append(Statement("t_hits", sql, tuple(params)))
+        for name, sql, params in queries.classes(scope):
+            out.append(Statement(f"t_{name}", sql, tuple(params)))
+    people = ", ".join("?" * len(PEOPLE))
+    out.append(Statement("realtime", f"SELECT path, visitor FROM pageviews WHERE site = ? AND ts >= ? "
+                                     f"AND bot_class IN ({people})",
+                         (q.site, q.now_ms - REALTIME_MS, *PEOPLE)))
+    out.append(Statement("sites", "SELECT site FROM sites ORDER BY site", ()))
+    return out
+
+
+def median_seconds(hist: dict[int, int]) -> int | None:
+    """Median of the page views with time recorded (seconds > 0)."""
+    counts = sorted((s, n) for s, n in hist.items() if s > 0)
+    total = sum(n for _, n in counts)
+    if not total:
+        return None
+    seen = 0
+    for seconds, n in counts:
+        seen += n
+        if seen * 2 >= total:
+            return seconds
+    return None
+
+
+def _merge_hist(into: dict[int, int], text: str | None) -> None:
+    for seconds, n in json.loads(text or "{}").items():
+        into[int(seconds)] = into.get(int(seconds), 0) + n
+
+
+def _days(first: str, last: str) -> list[str]:
+    days = [first]
+    while days[-1] < last:
+        days.append(shift_day(days[-1], 1))
+    return days
+
+
+def _ratio(a: float, b: float) -> float | None:
+    return round(a / b, 4) if b else None
+
+
+def assemble(q: Query, rows: dict[str, list[dict]]) -> dict:
+    rollup, raw, note = _parts(q)
+    page = defaultdict(lambda: defaultdict(int))
+    hists: dict[str, dict[int, int]] = defaultdict(dict)
+    day = defaultdict(lambda: defaultdict(int))
+    for r in rows.get("r_pages", []) + rows.get("t_pages", []) + rows.get("t_hits", []):
+        p, d = page[r["path"]], day[r["day"]]
+        for key in ("views", "visitors", "visits", "bounces", "seconds_sum", "seconds_count", "hits", "not_found"):
+            p[key] += r.get(key) or 0
+            if key not in ("visitors",):
+                d[key] += r.get(key) or 0
+        _merge_hist(hists[r["path"]], r.get("seconds_hist"))
+
+    dims: dict[str, dict[str, dict]] = defaultdict(lambda: defaultdict(lambda: {"views": 0, "visitors": 0}))
+    for r in rows.get("r_dimensions", []):
+        entry = dims[r["dimension"]][r["value"]]
+        entry["views"] += r["views"]
+        entry["visitors"] += r["visitors"]
+        if r["dimension"] == "total":
+            day[r["day"]]["visitors"] += r["visitors"]
+    # Today's (or a filtered range's) dimensions come as combinations; daily unique visitors
+    # are counted per day, the same as the rollups count them.
+    seen: dict[tuple, set] = defaultdict(set)
+    for r in rows.get("t_combos", []):
+        for name in queries.DIMENSIONS + ("total",):
+            value = "all" if name == "total" else r[name]
+            if value is None:
+                continue
+            dims[name][value]["views"] += r["views"]
+            seen[(name, value, r["day"])].add(r["visitor"])
+    for (name, value, d), visitors in seen.items():
+        dims[name][value]["visitors"] += len(visitors)
+        if name == "total":
+            day[d]["visitors"] += len(visitors)
+    for key in ("t_class", "t_hit_class", "t_bot_page"):
+        for r in rows.get(key, []):
+            entry = dims[r["dimension"]][r["value"]]
+            entry["views"] += r["views"]
+            entry["visitors"] += r["visitors"]
+
+    events = defaultdict(lambda: {"count": 0, "visitors": 0})
+    for r in rows.get("r_events", []) + rows.get("t_events", []):
+        e = events[(r["type"], r["name"], r["url"])]
+        e["count"] += r["count"]
+        e["visitors"] += r["visitors"]
+
+    all_hist: dict[int, int] = {}
+    for h in hists.values():
+        for s, n in h.items():
+            all_hist[s] = all_hist.get(s, 0) + n
+    views = sum(p["views"] for p in page.values())
+    visits = sum(p["visits"] for p in page.values())
+    bounces = sum(p["bounces"] for p in page.values())
+    hits = sum(p["hits"] for p in page.values())
+    hits_known = "t_hits" in rows or not raw
+    realtime_rows = rows.get("realtime", [])
+    realtime_pages = defaultdict(int)
+    for r in realtime_rows:
+        realtime_pages[r["path"]] += 1
+
+    def page_row(path):
+        p = page[path]
+        return {"path": path, "pageviews": p["views"], "visitors": p["visitors"], "visits": p["visits"],
+                "bounces": p["bounces"], "bounce_rate": _ratio(p["bounces"], p["visits"]),
+                "median_seconds": median_seconds(hists[path]), "hits": p["hits"], "not_found": p["not_found"]}
+
+    def ranked(name, limit=TOP):
+        values = dims.get(name, {})
+        order = sorted(values.items(), key=lambda kv: (-kv[1]["views"], kv[0]))
+        return [{"value": v, "pageviews": e["views"], "visitors": e["visitors"]} for v, e in order[:limit]]
+
+    viewed = [path for path in page if page[path]["views"]]
+    return {
+        "site": q.site,
+        "from": q.day_from,
+        "to": q.day_to,
+        "filters": [list(f) for f in q.filters],
+        "source": {"rollups": list(rollup) if rollup else None, "raw": list(raw) if raw else None, "note": note},
+        "totals": {
+            "visitors": sum(d["visitors"] for d in day.values()),
+            "pageviews": views,
+            "visits": visits,
+            "bounce_rate": _ratio(bounces, visits),
+            "median_seconds": median_seconds(all_hist),
+            "hits": hits if hits_known else None,
+            "coverage": _ratio(views, hits) if hits_known else None,
+        },
+        "series": [
+            {"day": d, "visitors": day[d]["visitors"], "pageviews": day[d]["views"], "visits": day[d]["visits"],
+             "bounces": day[d]["bounces"], "hits": day[d]["hits"], "coverage": _ratio(day[d]["views"], day[d]["hits"])}
+            for d in _days(q.day_from, q.day_to)
+        ],
+        "pages": [page_row(p) for p in sorted(viewed, key=lambda p: (-page[p]["views"], p))[:TOP]],
+        "entry_pages": [page_row(p) for p in sorted((p for p in viewed if page[p]["visits"]),
+                                                    key=lambda p: (-page[p]["visits"], p))[:TOP]],
+        "not_found": [{"path": p, "count": page[p]["not_found"]}
+                      for p in sorted((p for p in page if page[p]["not_found"]),
+                                      key=lambda p: (-page[p]["not_found"], p))[:TOP]],
+        "dimensions": {name: ranked(name) for name in queries.DIMENSIONS},
+        "bots": {name: ranked(name, 50) for name in ("class", "hit_class", "bot_page")},
+        "events": [{"type": t, "name": n, "url": u, **e}
+                   for (t, n, u), e in sorted(events.items(), key=lambda kv: (-kv[1]["count"], kv[0]))][:50],
+        "realtime": {
+            "visitors": len({r["visitor"] for r in realtime_rows}),
+            "pageviews": len(realtime_rows),
+            "pages": [{"path": p, "pageviews": n}
+                      for p, n in sorted(realtime_pages.items(), key=lambda kv: (-kv[1], kv[0]))[:10]],
+        },
+        "sites": sorted({r["site"] for r in rows.get("sites", [])} | {q.site}),
+    }

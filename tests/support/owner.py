@@ -1,0 +1,3 @@
+"""The owner's secret in the test Worker (a real one comes from `wrangler secret put`)."""
+
+DASHBOARD_TOKEN = "test-dashboard-token-0123456789"
