@@ -4,8 +4,9 @@
 --
 -- Times are Unix milliseconds, UTC. `day` is the local calendar day ('YYYY-MM-DD') under the
 -- configured UTC offset, stored so rollups and hand-written queries need no date arithmetic.
--- Each index is one more row written per insert in D1's billing: only the dashboard's and the
--- maintenance job's access paths are indexed.
+-- Each index is one more row written per insert in D1's billing, so each raw table has one:
+-- (day, site, ts). Every reader starts from a day range: the daily job (one day, all sites),
+-- the dashboard (today, one site; realtime adds ts), retention (days before a cutoff).
 
 -- One row per page load the tracker reported (POST /init), keyed by the browser's random uuid.
 -- WITHOUT ROWID: the uuid is the table's own key, so an insert writes the row plus one index
@@ -37,7 +38,7 @@ CREATE TABLE pageviews (
     seconds      INTEGER NOT NULL DEFAULT 0,  -- visible time on page
     last_ts      INTEGER NOT NULL             -- last /init or /heartbeat, caps time on page
 ) WITHOUT ROWID;
-CREATE INDEX pageviews_site_ts ON pageviews (site, ts);
+CREATE INDEX pageviews_day_site_ts ON pageviews (day, site, ts);
 
 -- Events on a page load (POST /event): outbound clicks, downloads, contact links, scroll
 -- depth, custom events. Inserted only when the page load exists (one statement, no SELECT first).
@@ -54,7 +55,7 @@ CREATE TABLE events (
     anchor_text  TEXT,
     bot_class    TEXT
 );
-CREATE INDEX events_site_ts ON events (site, ts);
+CREATE INDEX events_day_site_ts ON events (day, site, ts);
 
 -- Server-side hits: one per HTML response the proxy served, logged in ctx.waitUntil.
 -- Sees visitors without JavaScript, crawlers, and the origin's status code (404s).
@@ -71,7 +72,7 @@ CREATE TABLE hits (
     bot_score    INTEGER,
     bot_reasons  TEXT
 );
-CREATE INDEX hits_site_ts ON hits (site, ts);
+CREATE INDEX hits_day_site_ts ON hits (day, site, ts);
 
 -- The random daily salt behind visitor ids; deleted two days after its day.
 CREATE TABLE salts (

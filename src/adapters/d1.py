@@ -5,8 +5,10 @@ that converts every result to Python; we unwrap it, so the code path is the same
 cloud and in the local runtime (whose platform-proxy binding the SDK does not wrap).
 """
 
+import json
 from dataclasses import dataclass
 
+from js import JSON
 from pyodide.ffi import jsnull, to_js
 
 from footfall.writes import Statement
@@ -40,10 +42,11 @@ def _prepare(db, statement: Statement):
 
 
 def _rows(js_rows) -> list[dict]:
-    """Rows as plain dicts; SQL NULL arrives as JS null, which Pyodide keeps as JsNull."""
-    if js_rows is None or js_rows is jsnull:
+    """Rows as plain dicts. Through JSON: V8 serialises, CPython's C parser reads, which is
+    several times faster than converting proxies value by value, and SQL NULL becomes None."""
+    if js_rows is None or js_rows is jsnull or js_rows.length == 0:
         return []
-    return [{k: (None if v is jsnull else v) for k, v in row.items()} for row in js_rows.to_py()]
+    return json.loads(JSON.stringify(js_rows))
 
 
 def _result(js_result) -> Result:

@@ -63,20 +63,98 @@ def plan(q: Query) -> list[Statement]:
         ]
     if raw:
         scope = queries.Scope(raw[0], raw[1], q.site, q.filters)
-        for name, (sql, params) in (("t_pages", queries.pages(scope)), ("t_combos", queries.combos(scope)),
-                                    ("t_events", queries.events(scope))):
-            out.append(Statement(name, sql, tuple(params)))
-        if scope.honours_hits:
-            sql, params = queries.hits(scope)
-            out.append(Statement("t_hits", sql, tuple(params)))
-        for name, sql, params in queries.classes(scope):
-            out.append(Statement(f"t_{name}", sql, tuple(params)))
+        if raw[0] == raw[1]:
+            # One day (today): fetch its page loads once and aggregate here (_from_rows).
+            named = [("t_rows", queries.rows(scope))]
+        else:
+            # A filtered range of days: aggregate in SQL, row counts stay small.
+            named = [("t_pages", queries.pages(scope)), ("t_combos", queries.combos(scope))]
+            named += [(f"t_{name}", (sql, params)) for name, sql, params in queries.classes(scope)[:1]]
+        named.append(("t_events", queries.events(scope)))
+        if scope.honours_hits:  # hits know only the path and the country
+            named.append(("t_hit_counts", queries.hit_counts(scope)))
+        out += [Statement(name, sql, tuple(params)) for name, (sql, params) in named]
+    days = sorted({shift_day(q.today, -1), q.today}) if q.now_ms % 86_400_000 < REALTIME_MS else [q.today]
     people = ", ".join("?" * len(PEOPLE))
-    out.append(Statement("realtime", f"SELECT path, visitor FROM pageviews WHERE site = ? AND ts >= ? "
-                                     f"AND bot_class IN ({people})",
-                         (q.site, q.now_ms - REALTIME_MS, *PEOPLE)))
+    out.append(Statement("realtime", f"SELECT path, visitor FROM pageviews WHERE day IN ({', '.join('?' * len(days))}) "
+                                     f"AND site = ? AND ts >= ? AND bot_class IN ({people})",
+                         (*days, q.site, q.now_ms - REALTIME_MS, *PEOPLE)))
     out.append(Statement("sites", "SELECT site FROM sites ORDER BY site", ()))
     return out
+
+
+def _visits(views: list[dict]) -> list[list[dict]]:
+    """One visitor's page views of one day, in time order, cut where 30 minutes passed."""
+    visits: list[list[dict]] = []
+    for view in views:
+        if visits and view["ts"] - visits[-1][-1]["last_ts"] <= queries.VISIT_GAP_MS:
+            visits[-1].append(view)
+        else:
+            visits.append([view])
+    return visits
+
+
+def _from_rows(rows: list[dict]) -> dict[str, list[dict]]:
+    """Today's page loads -> the same shapes the SQL aggregations give (t_pages, t_combos, t_class)."""
+    pages: dict[tuple, dict] = defaultdict(lambda: defaultdict(int))
+    hist: dict[tuple, dict[int, int]] = defaultdict(dict)
+    seen_on: dict[tuple, set] = defaultdict(set)
+    combos, by_visitor = [], defaultdict(list)
+    classes: dict[tuple, list] = defaultdict(lambda: [0, set()])
+    for r in rows:
+        cls = classes[(r["day"], r["bot_class"] or "unknown")]
+        cls[0] += 1
+        cls[1].add(r["visitor"])
+        if r["bot_class"] not in PEOPLE or r["status"] == 404:
+            continue
+        key = (r["day"], r["path"])
+        page = pages[key]
+        page["views"] += 1
+        page["seconds_sum"] += r["seconds"]
+        page["seconds_count"] += r["seconds"] > 0
+        hist[key][r["seconds"]] = hist[key].get(r["seconds"], 0) + 1
+        seen_on[key].add(r["visitor"])
+        by_visitor[(r["day"], r["visitor"])].append(r)
+        combo = {name: r[name] for name in queries.DIMENSIONS}
+        if r["internal"]:
+            combo["referrer_host"] = None
+        combos.append({**combo, "day": r["day"], "visitor": r["visitor"], "views": 1})
+    for views in by_visitor.values():  # rows come ordered by visitor, then time
+        for visit in _visits(views):
+            entry = pages[(visit[0]["day"], visit[0]["path"])]
+            entry["visits"] += 1
+            entry["bounces"] += len(visit) == 1 and visit[0]["seconds"] < queries.BOUNCE_SECONDS
+    return {
+        "t_pages": [{"day": d, "path": p, "visitors": len(seen_on[(d, p)]), "seconds_hist": json.dumps(hist[(d, p)]),
+                     **v} for (d, p), v in pages.items()],
+        "t_combos": combos,
+        "t_class": [{"dimension": "class", "value": c, "views": n, "visitors": len(v)}
+                    for (_, c), (n, v) in classes.items()],
+    }
+
+
+def _from_hit_counts(rows: list[dict]) -> dict[str, list[dict]]:
+    """The proxy's hits per (day, path, status, class) -> coverage and 404s per page, classes, bot pages."""
+    pages: dict[tuple, dict] = defaultdict(lambda: {"hits": 0, "not_found": 0})
+    by_class: dict[str, list] = defaultdict(lambda: [0, 0])
+    bot_pages: dict[str, list] = defaultdict(lambda: [0, 0])
+    for r in rows:
+        people = r["bot_class"] in PEOPLE
+        if people and 200 <= r["status"] <= 299:
+            pages[(r["day"], r["path"])]["hits"] += r["n"]
+        elif people and r["status"] == 404:
+            pages[(r["day"], r["path"])]["not_found"] += r["n"]
+        by_class[r["bot_class"]][0] += r["n"]
+        by_class[r["bot_class"]][1] += r["visitors"]  # summed over pages: an upper bound
+        if not people:
+            entry = bot_pages[f"{r['bot_class']} {r['path']}"]
+            entry[0] += r["n"]
+            entry[1] += r["visitors"]
+    return {
+        "t_hits": [{"day": d, "path": p, **v} for (d, p), v in pages.items()],
+        "t_hit_class": [{"dimension": "hit_class", "value": c, "views": n, "visitors": v} for c, (n, v) in by_class.items()],
+        "t_bot_page": [{"dimension": "bot_page", "value": k, "views": n, "visitors": v} for k, (n, v) in bot_pages.items()],
+    }
 
 
 def median_seconds(hist: dict[int, int]) -> int | None:
@@ -111,6 +189,11 @@ def _ratio(a: float, b: float) -> float | None:
 
 def assemble(q: Query, rows: dict[str, list[dict]]) -> dict:
     rollup, raw, note = _parts(q)
+    rows = dict(rows)
+    if "t_rows" in rows:
+        rows.update(_from_rows(rows.pop("t_rows")))
+    if "t_hit_counts" in rows:
+        rows.update(_from_hit_counts(rows.pop("t_hit_counts")))
     page = defaultdict(lambda: defaultdict(int))
     hists: dict[str, dict[int, int]] = defaultdict(dict)
     day = defaultdict(lambda: defaultdict(int))
@@ -163,7 +246,7 @@ def assemble(q: Query, rows: dict[str, list[dict]]) -> dict:
     visits = sum(p["visits"] for p in page.values())
     bounces = sum(p["bounces"] for p in page.values())
     hits = sum(p["hits"] for p in page.values())
-    hits_known = "t_hits" in rows or not raw
+    hits_known = not raw or queries.Scope(*raw, q.site, q.filters).honours_hits
     realtime_rows = rows.get("realtime", [])
     realtime_pages = defaultdict(int)
     for r in realtime_rows:

@@ -34,6 +34,7 @@ def page_load(record: PageLoad, site: str, now_ms: int, offset_minutes: int, who
             who.visitor, who.country, who.browser, who.os, who.device,
             who.verdict.bot_class, who.verdict.score, who.reasons,
             now_ms - sql.HIT_LOOKBACK_MS,
+            local_day(now_ms - sql.HIT_LOOKBACK_MS, offset_minutes),  # the lookback may cross midnight
         ),
     )
 

@@ -124,11 +124,11 @@ async def query(js_request, env, settings: Settings, site: str, now_ms: int):
     report, rows_read = await reports.run(env, q)
     answer = {
         "results": results(report, metrics, dimension),
-        "meta": {"rows_read": rows_read, "source": report["source"]},
+        "meta": {"rows_read": sum(rows_read.values()), "source": report["source"]},
         "query": {"site_id": q.site, "date_range": [q.day_from, q.day_to], "metrics": metrics,
                   "dimensions": [dimension] if dimension else [], "filters": [["is", n, [v]] for n, v in q.filters]},
     }
-    return http.make_response(json.dumps(answer), 200, {**JSON_HEADERS, "x-footfall-rows-read": str(rows_read)})
+    return http.make_response(json.dumps(answer), 200, {**JSON_HEADERS, **reports.cost_headers(rows_read)})
 
 
 async def export(js_request, env, settings: Settings, site: str, now_ms: int):

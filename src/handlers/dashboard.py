@@ -54,8 +54,7 @@ async def dashboard(js_request, env, settings: Settings, site: str, now_ms: int)
     nonce = owner.new_nonce()
     html = render.page(report, prefix=settings.prefix, period=period, params=params, nonce=nonce,
                        public=settings.dashboard_public and not owner.is_owner(js_request, settings, now_ms))
-    headers = owner.page_headers(nonce)
-    headers["x-footfall-rows-read"] = str(rows_read)
+    headers = {**owner.page_headers(nonce), **reports.cost_headers(rows_read)}
     return http.make_response(html, 200, headers)
 
 
