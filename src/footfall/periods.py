@@ -7,7 +7,7 @@ from footfall.errors import Rejection
 from footfall.queries import FILTER_COLUMNS
 from footfall.rollups import shift_day
 
-PERIODS = {"today": 0, "7d": 6, "30d": 29, "90d": 89, "12mo": 364}
+PERIODS = {"today": 0, "7d": 6, "30d": 29}
 MAX_SPAN_DAYS = 3660
 MAX_FILTER_VALUE = 2048
 _DAY_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -25,7 +25,7 @@ def _day(value: str, name: str) -> str:
 
 def day_range(period: str | list | None, today: str, day_from: str | None = None,
               day_to: str | None = None) -> tuple[str, str, str]:
-    """(from, to, period name) for "today", "7d", "30d", "90d", "12mo", a [from, to] pair, or custom."""
+    """(from, to, period name) for "today", "7d", "30d", a [from, to] pair, or custom."""
     if isinstance(period, list):
         if len(period) != 2:
             raise Rejection(400, "invalid_date_range", "date_range must be a period name or [from, to]")

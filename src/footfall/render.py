@@ -15,7 +15,7 @@ DIMENSION_TITLES = {
     "utm_medium": "UTM media", "utm_campaign": "UTM campaigns", "country": "Countries",
     "browser": "Browsers", "os": "Operating systems", "device": "Devices",
 }
-RANGES = (("today", "Today"), ("7d", "7 days"), ("30d", "30 days"), ("90d", "90 days"))
+RANGES = (("today", "Today"), ("7d", "7 days"), ("30d", "30 days"))
 FILTERS = ("page", "referrer", "channel", "country", "device")
 
 STYLE = """

@@ -9,9 +9,9 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from support.d1 import LocalDatabase
+from support.d1 import LocalDatabase, wrangler_file
 from support.http import new_uuid, post_json, request
-from support.processes import apply_migrations, start_origin, start_worker
+from support.processes import ROOT, apply_migrations, start_origin, start_worker
 
 DAY_MS = 86_400_000
 CHROME_WIN = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36"
@@ -238,3 +238,14 @@ def test_no_ip_address_or_user_agent_is_stored_anywhere(run):
     # The first half of each user agent too, in case it were cut rather than dropped.
     for ua in {p.ua for p in run["crowd"]}:
         assert ua[: len(ua) // 2].encode() not in blob
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in (ROOT / "queries").glob("*.sql")))
+def test_saved_queries_run_with_wrangler(run, name):
+    """queries/*.sql as the README tells owners to run them (here --local instead of --remote).
+    Their clocks are SQLite's date('now'), so only the run's outcome is checked, plus one
+    known value where the run's day is inside the query's window."""
+    rows = wrangler_file(run["state"], ROOT / "queries" / name)
+    assert isinstance(rows, list)
+    if name == "today.sql":
+        assert rows and {r["bot_class"] for r in rows} >= {"person"}

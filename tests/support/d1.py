@@ -24,6 +24,15 @@ def wrangler_query(persist_to: Path, sql: str) -> list[dict]:
     return json.loads(out.stdout)[0]["results"]
 
 
+def wrangler_file(persist_to: Path, file: Path) -> list[dict]:
+    out = subprocess.run(
+        [*NPX, "wrangler", "d1", "execute", "DB", "--local", "--persist-to", str(persist_to), "--json",
+         "--file", str(file)],
+        cwd=ROOT, check=True, capture_output=True, text=True,
+    )
+    return json.loads(out.stdout)[0]["results"]
+
+
 class LocalDatabase:
     def __init__(self, persist_to: Path):
         self.persist_to = persist_to

@@ -1,0 +1,7 @@
+-- Tracking coverage per day: page views the tracker reported / person HTML pages the proxy
+-- served. Below 1: visitors with JavaScript off or an ad blocker.
+SELECT day, SUM(views) AS tracked_page_views, SUM(hits) AS pages_served,
+       ROUND(1.0 * SUM(views) / NULLIF(SUM(hits), 0), 3) AS coverage
+FROM daily_pages
+WHERE day >= date('now', '-30 days')
+GROUP BY day ORDER BY day;
