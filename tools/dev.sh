@@ -12,5 +12,11 @@ if [ -z "$origin" ]; then
 fi
 args=(--port "${PORT:-8787}" --ip "${IP:-127.0.0.1}" --persist-to "${PERSIST_TO:-.wrangler/state}" --var "ORIGIN_URL:$origin")
 if [ "${TRUST_CLIENT_IP:-}" = "1" ]; then args+=(--trust-client-ip); fi
+# The demo dashboard needs a token; .dev.vars wins when it sets one.
+if ! grep -qs '^DASHBOARD_TOKEN' .dev.vars; then
+  token=${DASHBOARD_TOKEN:-dev-dashboard-token-change-me}
+  args+=(--var "DASHBOARD_TOKEN:$token")
+  echo "[dev] dashboard: http://${IP:-127.0.0.1}:${PORT:-8787}/_ff/dashboard (token: $token)"
+fi
 echo "[dev] the site behind footfall: $origin"
 node tools/local-runtime/footfall-dev.mjs "${args[@]}"
