@@ -77,15 +77,15 @@ def seed(state: Path, today: str, now_ms: int) -> dict:
                 hit_rows.append((SITE, ts, day, path, 200, f"n{d}-{i}", "person"))
                 hit_rows.append((SITE, ts, day, path, 200, f"b{d}-{i}", rng.choice(["search_crawler", "ai_crawler"])))
             if rng.random() < 0.05:
-                ev_rows.append((uuid, SITE, ts + 1000, day, "outbound", None, path, "https://elsewhere.example/",
+                ev_rows.append((uuid, 1, SITE, ts + 1000, day, "outbound", None, path, "https://elsewhere.example/",
                                 "a link", "person"))
         con.executemany("INSERT INTO pageviews (uuid, site, ts, day, path, referrer_host, internal, channel, visitor, "
                         "country, browser, os, device, bot_class, bot_score, seconds, last_ts, utm_campaign) "
                         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", pv_rows)
         con.executemany("INSERT INTO hits (site, ts, day, path, status, visitor, bot_class) VALUES (?, ?, ?, ?, ?, ?, ?)",
                         hit_rows)
-        con.executemany("INSERT INTO events (uuid, site, ts, day, type, name, path, url, anchor_text, bot_class) "
-                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", ev_rows)
+        con.executemany("INSERT INTO events (uuid, seq, site, ts, day, type, name, path, url, anchor_text, bot_class) "
+                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", ev_rows)
         if day != today:
             for st in rollup_day(day, now_ms):
                 con.execute(st.sql, st.params)

@@ -11,7 +11,7 @@
  *
  * Options, as data attributes on the script tag:
  *   data-allow-localhost      also count on localhost and 127.*
- *   data-honor-dnt="false"    count visitors who send Do Not Track or Global Privacy Control
+ *   data-ignore-dnt           count visitors who send Do Not Track or Global Privacy Control
  *   data-hash                 #fragment changes are page views (hash-routed apps)
  *   data-downloads="pdf|zip"  only these file extensions count as downloads (default: any
  *                             extension but .html, .htm, .php, .asp, .aspx)
@@ -28,7 +28,7 @@
   let api = script.src.replace(/[^/]*$/, '');
   // Downloads: a file extension the owner lists, else any that is not a web page's.
   let downloads = RegExp(attr('downloads') ? '\\.(' + attr('downloads') + ')$' : '\\.(?!html?$|php$|aspx?$)\\w{1,5}$', 'i');
-  let uuid, page, path, visibleSince, carriedMs, sentSeconds, timer, depths;
+  let uuid, page, path, visibleSince, carriedMs, sentSeconds, timer, reached, eventSeq = 0;
 
   // Why this visit is not counted ('' when it is). The reasons reuse words the script
   // already contains, which gzip stores for free: webdriver = automation, footfall_ignore =
@@ -45,7 +45,7 @@
     // The visitor's own opt-out: localStorage.footfall_ignore = 1 (reading it throws where
     // storage is blocked; the catch at the end then leaves that visit uncounted).
     : localStorage.footfall_ignore ? 'footfall_ignore'
-    : attr('honor-dnt') != 'false' && (n.doNotTrack == 1 || n.globalPrivacyControl) ? 'doNotTrack' : '';
+    : !has('ignore-dnt') && (n.doNotTrack == 1 || n.globalPrivacyControl) ? 'doNotTrack' : '';
 
   // sendBeacon first (survives the page closing); fetch with keepalive where it is refused.
   let send = (endpoint, data) => {
@@ -70,8 +70,11 @@
     }
     let seconds = carriedMs / 1000 | 0;
     carriedMs -= seconds * 1000;
-    sentSeconds += seconds;
-    for (let delta of [30, 5, 1]) for (; seconds >= delta; seconds -= delta) send('heartbeat', { uuid, delta });
+    // Each beat also carries the running total, so the server keeps the largest total it has
+    // seen: a duplicated or reordered beacon cannot count twice.
+    for (let delta of [30, 5, 1]) {
+      for (; seconds >= delta; seconds -= delta) send('heartbeat', { uuid, delta, total: sentSeconds += delta });
+    }
   };
 
   // A setTimeout chain, only while visible: every 5 s in the first minute, then every 30 s.
@@ -90,13 +93,14 @@
     page = path + (utm ? '?' + utm.join('&') : '');
     visibleSince = Date.now();
     carriedMs = sentSeconds = 0;
-    depths = {};
+    reached = 0;
     send('init', { uuid, page, referrer });
     tick();
   };
 
   let event = (type, fields) => {
-    if (uuid) send('event', { uuid, type, page: path, ...fields });
+    // seq numbers the events, so a duplicated beacon finds its event already stored.
+    if (uuid) send('event', { uuid, seq: ++eventSeq, type, page: path, ...fields });
   };
 
   // Single-page apps: a new page view (new uuid) when the path, or opted in the hash, changed.
@@ -140,7 +144,8 @@
   let onScroll = () => {
     let seen = (scrollY + innerHeight) / d.documentElement.scrollHeight * 100;
     for (let depth of [25, 50, 75, 100]) {
-      if (seen >= depth - 1 && !depths[depth]) event('scroll', { name: '' + (depths[depth] = depth) });
+      // Milestones in order, each once per page view.
+      if (seen >= depth - 1 && depth > reached) event('scroll', { name: '' + (reached = depth) });
     }
   };
 

@@ -42,9 +42,11 @@ CREATE INDEX pageviews_day_site_ts ON pageviews (day, site, ts);
 
 -- Events on a page load (POST /event): outbound clicks, downloads, contact links, scroll
 -- depth, custom events. Inserted only when the page load exists (one statement, no SELECT first).
+-- Keyed by (uuid, seq): seq numbers the page load's events in the tracker, so a retried or
+-- duplicated beacon finds its row already there and is not counted twice.
 CREATE TABLE events (
-    id           INTEGER PRIMARY KEY,
     uuid         TEXT    NOT NULL,            -- the page load it belongs to
+    seq          INTEGER NOT NULL,
     site         TEXT    NOT NULL,
     ts           INTEGER NOT NULL,
     day          TEXT    NOT NULL,
@@ -53,8 +55,9 @@ CREATE TABLE events (
     path         TEXT    NOT NULL,
     url          TEXT,                        -- link target
     anchor_text  TEXT,
-    bot_class    TEXT
-);
+    bot_class    TEXT,
+    PRIMARY KEY (uuid, seq)
+) WITHOUT ROWID;
 CREATE INDEX events_day_site_ts ON events (day, site, ts);
 
 -- Server-side hits: one per HTML response the proxy served, logged in ctx.waitUntil.

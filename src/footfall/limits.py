@@ -29,3 +29,8 @@ SCROLL_MILESTONES = frozenset({"25", "50", "75", "100"})
 BODY_MEDIA_TYPES = frozenset({"application/json", "text/plain"})
 
 UTM_FIELDS = ("utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content")
+
+# Idempotency fields the tracker adds: a heartbeat's running total of seconds (at most the
+# 6-hour heartbeat window) and an event's number within its page load.
+MAX_TOTAL_SECONDS = 6 * 3600
+MAX_SEQ = 1_000_000

@@ -18,6 +18,8 @@ from footfall.limits import (
     MAX_EVENT_NAME,
     MAX_PATH,
     MAX_REFERRER,
+    MAX_SEQ,
+    MAX_TOTAL_SECONDS,
     MAX_URL,
     MAX_UTM_VALUE,
     SCROLL_MILESTONES,
@@ -42,11 +44,13 @@ class PageLoad:
 class Heartbeat:
     uuid: str
     delta: int
+    total: int | None = None  # seconds sent for this page load so far, this beat included
 
 
 @dataclass(frozen=True)
 class Event:
     uuid: str
+    seq: int | None  # the tracker's number for this event of the page load
     type: str
     path: str
     name: str | None
@@ -64,6 +68,16 @@ def _optional_string(body: dict, field: str) -> str | None:
         return None
     if not isinstance(value, str):
         raise _bad(field, "must be a string")
+    return value
+
+
+def _optional_count(body: dict, field: str, limit: int) -> int | None:
+    """A whole number 0..limit, or None when absent (older trackers, hand-made requests)."""
+    value = body.get(field)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= limit:
+        raise _bad(field, f"must be a whole number from 0 to {limit}")
     return value
 
 
@@ -132,7 +146,10 @@ def parse_heartbeat(body: dict) -> Heartbeat:
     # bool is an int in Python; JSON true is not a number of seconds.
     if delta is None or isinstance(delta, bool) or not isinstance(delta, int) or delta not in HEARTBEAT_DELTAS:
         raise _bad("delta", f"must be one of {allowed}")
-    return Heartbeat(uuid=uuid, delta=delta)
+    total = _optional_count(body, "total", MAX_TOTAL_SECONDS)
+    if total is not None and total < delta:
+        raise _bad("total", "must include this heartbeat's delta")
+    return Heartbeat(uuid=uuid, delta=delta, total=total)
 
 
 def _event_name(body: dict, type_: str, allowed_names: frozenset[str]) -> str | None:
@@ -170,6 +187,7 @@ def _event_url(body: dict, type_: str) -> str | None:
 
 def parse_event(body: dict, allowed_names: frozenset[str] = frozenset()) -> Event:
     uuid = parse_uuid(body)
+    seq = _optional_count(body, "seq", MAX_SEQ)
     type_ = body.get("type")
     if not isinstance(type_, str) or type_ not in EVENT_TYPES:
         raise _bad("type", "must be one of " + ", ".join(sorted(EVENT_TYPES)))
@@ -180,4 +198,4 @@ def parse_event(body: dict, allowed_names: frozenset[str] = frozenset()) -> Even
     if anchor_text is not None:
         # Link text is cut, not rejected; control characters become spaces.
         anchor_text = " ".join(_CONTROL_RE.sub(" ", anchor_text).split())[:MAX_ANCHOR_TEXT] or None
-    return Event(uuid=uuid, type=type_, path=path, name=name, url=url, anchor_text=anchor_text)
+    return Event(uuid=uuid, seq=seq, type=type_, path=path, name=name, url=url, anchor_text=anchor_text)

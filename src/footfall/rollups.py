@@ -78,8 +78,8 @@ DELETE_OLD_SALTS = "DELETE FROM salts WHERE day < ?1"
 PURGES = (
     ("purge_pageviews", f"DELETE FROM pageviews WHERE uuid IN "
                         f"(SELECT uuid FROM pageviews WHERE day < ?1 AND day <= ?2 LIMIT {PURGE_BATCH})"),
-    ("purge_events", f"DELETE FROM events WHERE id IN "
-                     f"(SELECT id FROM events WHERE day < ?1 AND day <= ?2 LIMIT {PURGE_BATCH})"),
+    ("purge_events", f"DELETE FROM events WHERE (uuid, seq) IN "
+                     f"(SELECT uuid, seq FROM events WHERE day < ?1 AND day <= ?2 LIMIT {PURGE_BATCH})"),
     ("purge_hits", f"DELETE FROM hits WHERE id IN "
                    f"(SELECT id FROM hits WHERE day < ?1 AND day <= ?2 LIMIT {PURGE_BATCH})"),
 )

@@ -6,7 +6,11 @@ Each collection request is one statement, one D1 round trip:
   sub-select of the same statement (a 404 page's tracker stores a row flagged 404).
 - /heartbeat adds seconds, capped by the wall-clock time since /init plus one heartbeat
   interval; after HEARTBEAT_WINDOW_MS it changes nothing and says so (RETURNING accepted).
-- /event inserts only when its page load exists on the same site (INSERT ... SELECT).
+  When the tracker sends its running total, the stored time becomes the largest total seen,
+  so a duplicated or reordered beacon changes nothing; without it, the delta is added.
+- /event inserts only when its page load exists on the same site (INSERT ... SELECT), keyed
+  by (uuid, seq): a repeated event updates nothing but still finds its row (changes = 1),
+  so only an unknown page load gives 0.
 """
 
 # How far back /init looks for the proxy's hit of the same page (the page, then its script,
@@ -32,16 +36,18 @@ ON CONFLICT (uuid) DO NOTHING
 ADD_TIME_ON_PAGE = f"""
 UPDATE pageviews SET
   seconds = CASE WHEN ?1 - ts > {HEARTBEAT_WINDOW_MS} THEN seconds
-                 ELSE MAX(seconds, MIN(seconds + ?2, CAST((?1 - ts) / 1000 AS INTEGER) + {HEARTBEAT_SLACK_SECONDS})) END,
+                 ELSE MAX(seconds, MIN(COALESCE(?5, seconds + ?2),
+                                       CAST((?1 - ts) / 1000 AS INTEGER) + {HEARTBEAT_SLACK_SECONDS})) END,
   last_ts = CASE WHEN ?1 - ts > {HEARTBEAT_WINDOW_MS} THEN last_ts ELSE ?1 END
 WHERE uuid = ?3 AND site = ?4
 RETURNING ?1 - ts <= {HEARTBEAT_WINDOW_MS} AS accepted
 """
 
 INSERT_EVENT = """
-INSERT INTO events (uuid, site, ts, day, type, name, path, url, anchor_text, bot_class)
-SELECT uuid, site, ?, ?, ?, ?, ?, ?, ?, bot_class
+INSERT INTO events (uuid, seq, site, ts, day, type, name, path, url, anchor_text, bot_class)
+SELECT uuid, ?, site, ?, ?, ?, ?, ?, ?, ?, bot_class
 FROM pageviews WHERE uuid = ? AND site = ?
+ON CONFLICT (uuid, seq) DO UPDATE SET seq = excluded.seq
 """
 
 INSERT_HIT = """

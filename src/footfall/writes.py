@@ -4,10 +4,12 @@ Pure functions of validated records, the request's profile, the site and the clo
 exact values that reach D1 are unit-tested without a database.
 """
 
+import secrets
 from dataclasses import dataclass
 
 from footfall import channels, sql
 from footfall.clock import local_day
+from footfall.limits import MAX_SEQ
 from footfall.payload import Event, Heartbeat, PageLoad
 from footfall.profile import Profile
 
@@ -40,14 +42,16 @@ def page_load(record: PageLoad, site: str, now_ms: int, offset_minutes: int, who
 
 
 def heartbeat(record: Heartbeat, site: str, now_ms: int) -> Statement:
-    return Statement("add_time_on_page", sql.ADD_TIME_ON_PAGE, (now_ms, record.delta, record.uuid, site))
+    return Statement("add_time_on_page", sql.ADD_TIME_ON_PAGE, (now_ms, record.delta, record.uuid, site, record.total))
 
 
 def event(record: Event, site: str, now_ms: int, offset_minutes: int = 0) -> Statement:
+    # Without the tracker's seq (a hand-made request) every event is its own: a random key.
+    seq = record.seq if record.seq is not None else secrets.randbelow(2**52) + MAX_SEQ + 1
     return Statement(
         "insert_event",
         sql.INSERT_EVENT,
-        (now_ms, local_day(now_ms, offset_minutes), record.type, record.name, record.path,
+        (seq, now_ms, local_day(now_ms, offset_minutes), record.type, record.name, record.path,
          record.url, record.anchor_text, record.uuid, site),
     )
 

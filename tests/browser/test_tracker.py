@@ -145,9 +145,9 @@ def test_custom_events_from_attribute_and_js_call(page, worker, db):
     page.click("#signup")
     page.evaluate("footfall('newsletter')")
     page.evaluate("footfall('not-allowed-name')")  # the Worker refuses names not in EVENT_NAMES
-    rows = wait_for_rows(db, "SELECT name FROM events WHERE uuid = ? AND type = 'custom' ORDER BY id", (uuid,), 2)
+    rows = wait_for_rows(db, "SELECT name FROM events WHERE uuid = ? AND type = 'custom' ORDER BY seq", (uuid,), 2)
     time.sleep(0.3)
-    assert [r["name"] for r in db.query("SELECT name FROM events WHERE uuid = ? ORDER BY id", (uuid,))] == \
+    assert [r["name"] for r in db.query("SELECT name FROM events WHERE uuid = ? ORDER BY seq", (uuid,))] == \
         ["signup", "newsletter"]
     assert len(rows) == 2
 
@@ -160,7 +160,7 @@ def test_scroll_depth_milestones_are_stored_once_each(page, worker, db):
     for fraction in (0.3, 0.6, 1.0, 0.2, 1.0):
         page.evaluate("(f) => window.scrollTo(0, f * document.documentElement.scrollHeight)", fraction)
         page.wait_for_timeout(100)
-    rows = wait_for_rows(db, "SELECT name FROM events WHERE uuid = ? AND type = 'scroll' ORDER BY id", (uuid,), 4)
+    rows = wait_for_rows(db, "SELECT name FROM events WHERE uuid = ? AND type = 'scroll' ORDER BY seq", (uuid,), 4)
     assert sorted(int(r["name"]) for r in rows) == [25, 50, 75, 100]
 
 
@@ -208,7 +208,7 @@ def test_owner_can_turn_dnt_honouring_off(context, worker, db):
     page = context.new_page()
     page.add_init_script("Object.defineProperty(Navigator.prototype, 'doNotTrack', {get: () => '1'})")
     page.route(worker + "/", lambda route: route.fulfill(
-        response=route.fetch(), body=route.fetch().text().replace("data-allow-localhost", "data-allow-localhost data-honor-dnt=\"false\"")))
+        response=route.fetch(), body=route.fetch().text().replace("data-allow-localhost", "data-allow-localhost data-ignore-dnt")))
     beacons = visit(page, worker)
     assert stored_page_load(db, beacons)["path"] == "/"
 

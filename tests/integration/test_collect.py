@@ -153,3 +153,27 @@ def test_unknown_footfall_path_is_404_not_proxied(worker):
     for path in (f"{PREFIX}/nope", f"{PREFIX}", f"{PREFIX}/init/extra"):
         reply = request(worker, "GET", path)
         assert reply.status == 404 and reply.json()["error"] == "not_found", path
+
+
+def test_duplicated_and_reordered_heartbeats_count_once(worker, db):
+    """Heartbeats carry the running total: the stored time is the largest total seen."""
+    uuid, _ = init(worker)
+    for delta, total in ((5, 5), (5, 10), (5, 10), (1, 16), (5, 15), (1, 16)):  # a repeat, then out of order
+        assert post_json(worker, f"{PREFIX}/heartbeat", {"uuid": uuid, "delta": delta, "total": total}).status == 204
+    assert db.query("SELECT seconds FROM pageviews WHERE uuid = ?", (uuid,)) == [{"seconds": 16}]
+
+
+def test_a_retried_event_is_stored_once_and_still_answers_204(worker, db):
+    uuid, _ = init(worker)
+    event = {"uuid": uuid, "seq": 1, "type": "outbound", "url": "https://example.org/", "page": "/"}
+    assert [post_json(worker, f"{PREFIX}/event", event).status for _ in range(3)] == [204, 204, 204]
+    assert post_json(worker, f"{PREFIX}/event", {**event, "seq": 2}).status == 204  # a second click
+    assert db.query("SELECT seq FROM events WHERE uuid = ? ORDER BY seq", (uuid,)) == [{"seq": 1}, {"seq": 2}]
+
+
+def test_events_without_seq_are_each_kept(worker, db):
+    uuid, _ = init(worker)
+    event = {"uuid": uuid, "type": "outbound", "url": "https://example.org/", "page": "/"}
+    for _ in range(2):
+        assert post_json(worker, f"{PREFIX}/event", event).status == 204
+    assert db.query("SELECT COUNT(*) AS n FROM events WHERE uuid = ?", (uuid,)) == [{"n": 2}]

@@ -77,6 +77,9 @@ CASES = [
     case("delta-string", "heartbeat", json.dumps({"uuid": GOOD_UUID, "delta": "5"}).encode(), 400, "invalid_delta"),
     case("delta-float", "heartbeat", json.dumps({"uuid": GOOD_UUID, "delta": 5.0}).encode(), 400, "invalid_delta"),
     case("delta-bool", "heartbeat", json.dumps({"uuid": GOOD_UUID, "delta": True}).encode(), 400, "invalid_delta"),
+    case("total-below-delta", "heartbeat", json.dumps({"uuid": GOOD_UUID, "delta": 5, "total": 4}).encode(), 400, "invalid_total"),
+    case("total-negative", "heartbeat", json.dumps({"uuid": GOOD_UUID, "delta": 5, "total": -1}).encode(), 400, "invalid_total"),
+    case("seq-string", "event", page_load(type="scroll", name="25", seq="1"), 400, "invalid_seq"),
     # event fields.
     case("type-unknown", "event", page_load(type="pageview"), 400, "invalid_type"),
     case("type-missing", "event", page_load(), 400, "invalid_type"),

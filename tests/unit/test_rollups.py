@@ -56,10 +56,10 @@ def seed(con):
     hit(con, "e", "/", 200)  # no JavaScript: a hit without a page view
     hit(con, "c", "/gone", 404)
     hit(con, "d", "/", 200, bot_class="ai_crawler")
-    con.execute("INSERT INTO events (uuid, site, ts, day, type, url, path, bot_class) VALUES "
-                "('a1', 's', ?, ?, 'outbound', 'https://o.example/', '/', 'person'), "
-                "('a2', 's', ?, ?, 'outbound', 'https://o.example/', '/x', 'person'), "
-                "('b1', 's', ?, ?, 'outbound', 'https://o.example/', '/', 'person')", (T0, DAY) * 3)
+    con.execute("INSERT INTO events (uuid, seq, site, ts, day, type, url, path, bot_class) VALUES "
+                "('a1', 1, 's', ?, ?, 'outbound', 'https://o.example/', '/', 'person'), "
+                "('a2', 1, 's', ?, ?, 'outbound', 'https://o.example/', '/x', 'person'), "
+                "('b1', 1, 's', ?, ?, 'outbound', 'https://o.example/', '/', 'person')", (T0, DAY) * 3)
 
 
 def rows(con, sql):

@@ -57,8 +57,8 @@ def seed(con):
         hit(con, day, visitor, path, status, country)
     hit(con, TODAY, "z", "/", 200, "US", bot="ai_crawler")
     for uuid, day in (("a1", D1), ("d1", TODAY)):
-        con.execute("INSERT INTO events (uuid, site, ts, day, type, url, path, bot_class) VALUES "
-                    "(?, 's', ?, ?, 'outbound', 'https://o.example/', '/', 'person')", (uuid, DAY_START[day], day))
+        con.execute("INSERT INTO events (uuid, seq, site, ts, day, type, url, path, bot_class) VALUES "
+                    "(?, 1, 's', ?, ?, 'outbound', 'https://o.example/', '/', 'person')", (uuid, DAY_START[day], day))
 
 
 def report(con, filters=()):
