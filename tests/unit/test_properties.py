@@ -1,0 +1,172 @@
+"""Property tests (Hypothesis) on every validator and parser: whatever comes in, they answer
+with a clean value or their declared rejection, never another exception, and what they
+accept stays within the limits."""
+
+import json
+import string
+from urllib.parse import urlsplit
+
+from hypothesis import given, settings, strategies as st
+
+from footfall import auth, body, bots, channels, payload, periods, routes, upstream, useragent, visitors
+from footfall.errors import ConfigError, Rejection
+from footfall.limits import (EVENT_TYPES, HEARTBEAT_DELTAS, MAX_ANCHOR_TEXT, MAX_PATH, MAX_REFERRER, MAX_URL)
+from footfall.settings import Origin, parse_settings
+
+settings.register_profile("footfall", max_examples=300, deadline=None)
+settings.load_profile("footfall")
+
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=3000),
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=10), children, max_size=4),
+    max_leaves=12,
+)
+UUIDS = st.uuids().map(str) | st.text(max_size=40)
+PATHS = st.text(max_size=2100) | st.text(alphabet=string.printable, max_size=60).map(lambda s: "/" + s)
+FIELDS = {
+    "uuid": UUIDS, "page": PATHS, "referrer": st.none() | st.text(max_size=2100) | JSON,
+    "delta": st.sampled_from([1, 5, 30, 0, 2, -5, True, 5.0, "5"]) | JSON, "total": st.integers() | JSON,
+    "type": st.sampled_from(sorted(EVENT_TYPES)) | st.text(max_size=10), "name": st.text(max_size=70) | JSON,
+    "url": st.text(max_size=2100) | st.sampled_from(["https://a.example/x", "mailto:a@b.c", "tel:+1"]),
+    "anchor_text": st.text(max_size=3000) | JSON, "seq": st.integers() | JSON,
+}
+BODIES = st.fixed_dictionaries({}, optional=FIELDS) | st.dictionaries(st.text(max_size=8), JSON, max_size=5)
+
+
+def no_controls(value: str) -> bool:
+    return not any(ord(c) < 32 or ord(c) == 127 for c in value)
+
+
+@given(st.binary(max_size=5000))
+def test_decode_object(raw):
+    try:
+        value = body.decode_object(raw)
+    except Rejection as r:
+        assert r.status in (400, 413)
+    else:
+        assert isinstance(value, dict)
+
+
+@given(st.none() | st.text(max_size=100))
+def test_media_type_and_length_checks(value):
+    for check in (body.check_media_type, body.check_declared_length):
+        try:
+            check(value)
+        except Rejection as r:
+            assert r.status in (400, 413, 415)
+
+
+@given(BODIES)
+def test_page_load(data):
+    try:
+        record = payload.parse_page_load(data)
+    except Rejection as r:
+        assert r.status == 400 and r.code.startswith("invalid_")
+        return
+    assert record.path.startswith("/") and len(record.path) <= MAX_PATH and no_controls(record.path)
+    assert record.referrer is None or (len(record.referrer) <= MAX_REFERRER and "?" not in record.referrer)
+    assert set(record.utm) <= {"utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content"}
+    assert len(record.uuid) == 36 and record.uuid == record.uuid.lower()
+
+
+@given(BODIES)
+def test_heartbeat(data):
+    try:
+        record = payload.parse_heartbeat(data)
+    except Rejection as r:
+        assert r.status == 400
+        return
+    assert record.delta in HEARTBEAT_DELTAS and type(record.delta) is int
+    assert record.total is None or record.total >= record.delta
+
+
+@given(BODIES, st.frozensets(st.text(max_size=10), max_size=3))
+def test_event(data, names):
+    try:
+        record = payload.parse_event(data, names)
+    except Rejection as r:
+        assert r.status == 400
+        return
+    assert record.type in EVENT_TYPES
+    assert record.url is None or (len(record.url) <= MAX_URL and no_controls(record.url))
+    assert record.anchor_text is None or (len(record.anchor_text) <= MAX_ANCHOR_TEXT and no_controls(record.anchor_text))
+    assert record.type != "custom" or record.name in names
+
+
+@given(st.dictionaries(st.sampled_from(["FOOTFALL_PATH", "ORIGIN_URL", "ORIGIN_TIMEOUT_MS", "EVENT_NAMES",
+                                        "VISITOR_ID", "DAY_UTC_OFFSET", "RETENTION_DAYS", "DASHBOARD_TOKEN",
+                                        "DASHBOARD_PUBLIC", "HISTORY_PUBLIC"]), st.text(max_size=80)))
+def test_settings(variables):
+    try:
+        parsed = parse_settings(variables)
+    except ConfigError as e:
+        assert e.setting in variables
+        return
+    assert parsed.prefix.startswith("/") and not parsed.prefix.endswith("/")
+    assert -14 * 60 <= parsed.day_offset_minutes <= 14 * 60
+
+
+@given(st.text(alphabet=string.printable.replace("#", "").replace("?", ""), max_size=80), st.text(max_size=30))
+def test_proxy_target_never_leaves_the_origin(path, query):
+    origin = Origin("https", "user.github.io", "")
+    target = upstream.target_url(origin, "https://blog.example/" + path + "?" + query)
+    assert target.startswith("https://user.github.io/")
+    assert urlsplit(target).hostname == "user.github.io"
+
+
+@given(st.text(max_size=60), st.text(max_size=60))
+def test_routes(prefix, path):
+    result = routes.match("/" + prefix.strip("/") if prefix.strip("/") else "/_ff", path)
+    assert result is None or result == "" or result in routes.ENDPOINTS
+
+
+@given(st.none() | st.text(max_size=200), st.text(max_size=40),
+       st.dictionaries(st.sampled_from(["utm_source", "utm_medium", "utm_campaign"]), st.text(max_size=10)))
+def test_channel(referrer, site, utm):
+    assert channels.channel(referrer, site, utm) in {"direct", "internal", "campaign", "email", "ai", "search",
+                                                     "social", "referral"}
+
+
+@given(st.text(max_size=600), st.none() | st.text(max_size=80), st.none() | st.text(max_size=4),
+       st.none() | st.text(max_size=20))
+def test_user_agent_parsing(ua, ch_ua, ch_mobile, ch_platform):
+    device = useragent.parse(ua, ch_ua, ch_mobile, ch_platform)
+    assert device.device in ("desktop", "mobile", "tablet")
+    verdict = bots.classify(bots.Signals(user_agent=ua, accept_language=ch_ua, headers_known=bool(ch_mobile),
+                                         cf_bot_score=len(ua) % 100, asn=len(ua)))
+    assert verdict.bot_class in bots.CLASSES and 0 <= verdict.score <= 100
+
+
+@given(st.text(max_size=60))
+def test_anonymize_ip(text):
+    network = visitors.anonymize_ip(text)
+    assert network is None or network.endswith(("/24", "/48"))
+
+
+@given(st.none() | st.text(max_size=120), st.none() | st.text(max_size=200), st.integers(0, 2**53))
+def test_sessions_and_cookies(value, header, now):
+    assert auth.session_valid(value, "owner-token-0123456789", now) in (True, False)
+    assert auth.bearer_matches(header, "owner-token-0123456789") in (True, False)
+    found = auth.cookie_value(header)
+    assert found is None or isinstance(found, str)
+
+
+@given(JSON, st.none() | st.text(max_size=12), st.none() | st.text(max_size=12))
+def test_periods(period, day_from, day_to):
+    try:
+        start, end, _ = periods.day_range(period if isinstance(period, (str, list)) or period is None else str(period),
+                                          "2026-11-21", day_from, day_to)
+    except Rejection as r:
+        assert r.status == 400
+        return
+    assert start <= end
+
+
+@given(st.lists(st.tuples(st.text(max_size=12), JSON), max_size=4))
+def test_filters(pairs):
+    try:
+        result = periods.filters(pairs)
+    except Rejection as r:
+        assert r.status == 400
+        return
+    assert all(isinstance(v, str) and 0 < len(v) <= periods.MAX_FILTER_VALUE for _, v in result)
