@@ -54,6 +54,8 @@ class Default(WorkerEntrypoint):
         if endpoint == "":
             return http.json_error(404, "not_found", "no such footfall endpoint")
         allowed = routes.ENDPOINTS[endpoint]
+        if js_request.method == "OPTIONS" and endpoint in ("init", "heartbeat", "event"):
+            return collect.preflight(js_request, settings)
         if js_request.method not in allowed:
             return http.json_error(405, "method_not_allowed", f"use {' or '.join(allowed)}",
                                    {"Allow": ", ".join(allowed)})

@@ -11,6 +11,18 @@ from footfall.errors import Rejection
 from footfall.limits import BODY_MEDIA_TYPES, MAX_BODY_BYTES
 
 
+def origin_allowed(origin: str | None, site: str, allowed: frozenset[str]) -> bool:
+    """A beacon from the site's own pages, from an allowed origin, or from no browser page at
+    all. Browsers always send Origin on a cross-site POST (sendBeacon included), so another
+    site's pages cannot write into this site's numbers."""
+    if origin is None:
+        return True
+    if origin in allowed:
+        return True
+    host = origin.split("://", 1)[-1].split("/", 1)[0].rsplit(":", 1)[0].strip("[]").lower()
+    return host == site
+
+
 def check_media_type(content_type: str | None) -> None:
     media_type = (content_type or "").split(";", 1)[0].strip().lower()
     if media_type not in BODY_MEDIA_TYPES:

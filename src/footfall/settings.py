@@ -14,7 +14,8 @@ DEFAULT_ORIGIN_TIMEOUT_MS = 10_000
 
 # The variables the Worker reads; the edge copies exactly these out of `env`.
 VARIABLES = ("FOOTFALL_PATH", "ORIGIN_URL", "ORIGIN_TIMEOUT_MS", "EVENT_NAMES", "VISITOR_ID",
-             "DAY_UTC_OFFSET", "RETENTION_DAYS", "DASHBOARD_TOKEN", "DASHBOARD_PUBLIC", "HISTORY_PUBLIC")
+             "DAY_UTC_OFFSET", "RETENTION_DAYS", "DASHBOARD_TOKEN", "DASHBOARD_PUBLIC", "HISTORY_PUBLIC",
+             "CORS_ORIGINS")
 DEFAULT_RETENTION_DAYS = 30
 
 _PREFIX_RE = re.compile(r"^(/[A-Za-z0-9._~-]+)+$")
@@ -43,6 +44,7 @@ class Settings:
     dashboard_token: str | None = None  # None: the dashboard is closed (unless public)
     dashboard_public: bool = False
     history_public: bool = False
+    cors_origins: frozenset[str] = frozenset()  # other origins whose pages may send beacons
 
 
 def parse_prefix(raw: str | None) -> str:
@@ -151,6 +153,21 @@ def parse_token(raw: str | None) -> str | None:
     return value
 
 
+def parse_cors_origins(raw: str | None) -> frozenset[str]:
+    """Origins ("https://www.example.com") allowed to send beacons besides the site itself."""
+    origins = set()
+    for item in (raw or "").split(","):
+        value = item.strip().rstrip("/")
+        if not value:
+            continue
+        parts = urlsplit(value)
+        if value == "*" or parts.scheme not in ("http", "https") or not parts.hostname or parts.path or parts.query:
+            raise ConfigError("CORS_ORIGINS", "must be a comma-separated list of origins like https://www.example.com "
+                                              "(never *)")
+        origins.add(f"{parts.scheme}://{parts.netloc.lower()}")
+    return frozenset(origins)
+
+
 def parse_settings(variables: dict[str, str | None]) -> Settings:
     """Parse the raw variables; raises ConfigError naming the first bad one."""
     return Settings(
@@ -164,4 +181,5 @@ def parse_settings(variables: dict[str, str | None]) -> Settings:
         dashboard_token=parse_token(variables.get("DASHBOARD_TOKEN")),
         dashboard_public=parse_flag("DASHBOARD_PUBLIC", variables.get("DASHBOARD_PUBLIC")),
         history_public=parse_flag("HISTORY_PUBLIC", variables.get("HISTORY_PUBLIC")),
+        cors_origins=parse_cors_origins(variables.get("CORS_ORIGINS")),
     )

@@ -31,8 +31,34 @@ async def statement_for(endpoint, data, js_request, env, settings: Settings, sit
     return writes.event(payload.parse_event(data, settings.event_names), site, now_ms, settings.day_offset_minutes)
 
 
+def cors_headers(js_request, settings: Settings) -> dict[str, str]:
+    """CORS for the allowlisted origins only; same-origin beacons need none. Never a wildcard."""
+    origin = http.header(js_request, "origin")
+    if origin is None or origin not in settings.cors_origins:
+        return {}
+    return {"access-control-allow-origin": origin, "vary": "Origin"}
+
+
+def preflight(js_request, settings: Settings):
+    headers = cors_headers(js_request, settings)
+    if not headers:
+        return http.json_error(405, "method_not_allowed", "use POST", {"Allow": "POST"})
+    return http.make_response(None, 204, {**headers, "access-control-allow-methods": "POST",
+                                          "access-control-allow-headers": "Content-Type",
+                                          "access-control-max-age": "86400"})
+
+
 async def handle(endpoint: str, js_request, env, settings: Settings, site: str, now_ms: int):
+    response = await _handle(endpoint, js_request, env, settings, site, now_ms)
+    for name, value in cors_headers(js_request, settings).items():
+        response.headers.set(name, value)
+    return response
+
+
+async def _handle(endpoint: str, js_request, env, settings: Settings, site: str, now_ms: int):
     try:
+        if not body.origin_allowed(http.header(js_request, "origin"), site, settings.cors_origins):
+            raise Rejection(403, "foreign_origin", "beacons are accepted from this site's own pages only")
         data = await receive(js_request)
         statement = await statement_for(endpoint, data, js_request, env, settings, site, now_ms)
         result = await d1.execute(env, statement)

@@ -26,6 +26,10 @@ CASES = [
     case("put-heartbeat", "heartbeat", page_load(), 405, "method_not_allowed", method="PUT"),
     case("delete-event", "event", None, 405, "method_not_allowed", method="DELETE"),
     case("options-init", "init", None, 405, "method_not_allowed", method="OPTIONS"),
+    # Another site's pages cannot write into this site's numbers (403).
+    case("foreign-origin", "init", page_load(), 403, "foreign_origin",
+         headers={**JSON, "Origin": "https://evil.example"}),
+    case("null-origin", "init", page_load(), 403, "foreign_origin", headers={**JSON, "Origin": "null"}),
     # Media type (415).
     case("no-content-type", "init", page_load(), 415, "unsupported_media_type", headers={}),
     case("form-encoded", "init", b"uuid=x&page=/", 415, "unsupported_media_type",
