@@ -1,0 +1,146 @@
+"""The WAF rate-limiting rules (waf/): their payload, and that each expression matches exactly
+the intended paths, under any FOOTFALL_PATH, evaluated by a small reader of the Rules
+language subset the rules use."""
+
+import json
+import re
+import string
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import given, strategies as st
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "waf"))
+
+import rules  # noqa: E402
+
+_TOKEN = re.compile(r'\s*(\(|\)|\{|\}|"[^"]*"|[A-Za-z_.]+)')
+
+
+def evaluate(expression: str, path: str, method: str) -> bool:
+    """Evaluate `field eq "v"`, `field in {"a" "b"}`, `and`, `or` and parentheses."""
+    tokens = [t for t in _TOKEN.findall(expression)]
+    assert "".join(tokens).replace(" ", "") == expression.replace(" ", ""), "unexpected syntax"
+    fields = {"http.request.uri.path": path, "http.request.method": method}
+    pos = 0
+
+    def take():
+        nonlocal pos
+        pos += 1
+        return tokens[pos - 1]
+
+    def primary():
+        if tokens[pos] == "(":
+            take()
+            value = disjunction()
+            assert take() == ")"
+            return value
+        field, op = take(), take()
+        if op == "eq":
+            return fields[field] == take().strip('"')
+        assert op == "in" and take() == "{"
+        values = set()
+        while tokens[pos] != "}":
+            values.add(take().strip('"'))
+        take()
+        return fields[field] in values
+
+    def conjunction():
+        value = primary()
+        while pos < len(tokens) and tokens[pos] == "and":
+            take()
+            value = primary() and value
+        return value
+
+    def disjunction():
+        value = conjunction()
+        while pos < len(tokens) and tokens[pos] == "or":
+            take()
+            value = conjunction() or value
+        return value
+
+    result = disjunction()
+    assert pos == len(tokens)
+    return result
+
+
+def test_payload_shape():
+    for rule in rules.rules("/_ff"):
+        assert set(rule) == {"ref", "description", "expression", "action", "ratelimit", "enabled"}
+        assert rule["action"] == "block" and rule["enabled"] is True
+        rl = rule["ratelimit"]
+        assert rl["characteristics"] == ["ip.src", "cf.colo.id"]
+        assert rl["period"] == 10 and rl["mitigation_timeout"] >= rl["period"] and rl["requests_per_period"] > 0
+    assert [r["ref"] for r in rules.rules("/_ff", login_rule=False)] == ["footfall-collect"]
+
+
+def test_collection_threshold_comes_from_the_tracker_schedule():
+    heartbeats_in_10s = 10 // 5                      # every 5 s in the first minute
+    worst_flush = 5 + 4                              # 29 s left when hidden: 5+5+5+5+5+1+1+1+1
+    scroll_milestones = 4
+    assert 1 + heartbeats_in_10s + worst_flush + scroll_milestones <= rules.BEACONS_PER_VIEW_WORST_10S
+    assert rules.COLLECT_LIMIT == rules.BEACONS_PER_VIEW_WORST_10S * rules.VISITORS_BEHIND_ONE_IP
+
+
+PREFIXES = st.lists(st.text(alphabet=string.ascii_letters + string.digits + "._~-", min_size=1, max_size=8),
+                    min_size=1, max_size=3).map(lambda parts: "/" + "/".join(parts))
+
+
+@given(PREFIXES)
+def test_expressions_match_exactly_the_intended_paths(prefix):
+    collect, login = rules.rules(prefix)
+    for path in rules.collection_paths(prefix):
+        assert evaluate(collect["expression"], path, "POST")
+        assert not evaluate(login["expression"], path, "POST")
+    assert evaluate(login["expression"], f"{prefix}/login", "POST")
+    assert not evaluate(login["expression"], f"{prefix}/login", "GET")
+    for other in (prefix, f"{prefix}/", f"{prefix}/init/x", f"{prefix}/initx", f"{prefix}/script.js",
+                  f"{prefix}/dashboard", f"/blog{prefix}/init", "/", f"{prefix}/login/x", prefix.upper() + "/init"):
+        if other in rules.collection_paths(prefix):
+            continue
+        assert not evaluate(collect["expression"], other, "POST"), other
+        assert not evaluate(login["expression"], other, "POST") or other == f"{prefix}/login"
+
+
+def test_a_bad_prefix_is_refused():
+    with pytest.raises(ValueError):
+        rules.rules('/_ff" or true')
+
+
+def test_merge_is_idempotent_and_keeps_the_owners_other_rules():
+    other = {"ref": "owner-api", "description": "owner's own", "expression": "(http.request.uri.path eq \"/api\")",
+             "action": "block", "ratelimit": {"characteristics": ["ip.src", "cf.colo.id"], "period": 10,
+                                              "requests_per_period": 50, "mitigation_timeout": 10}, "enabled": True}
+    desired = rules.rules("/_ff")
+    first = rules.merge([other], desired)
+    assert first == [other] + desired
+    # What the API returns carries ids and versions too; a second run changes nothing.
+    returned = [{**r, "id": f"id{i}", "version": "1", "last_updated": "now"} for i, r in enumerate(first)]
+    assert rules.merge(returned, desired) is None
+    # A changed prefix replaces footfall's rules, still keeping the owner's.
+    changed = rules.merge(returned, rules.rules("/stats"))
+    assert changed[0]["ref"] == "owner-api" and "/stats/init" in changed[1]["expression"]
+
+
+def test_dry_run_prints_the_exact_payload_and_needs_no_token():
+    out = subprocess.run([sys.executable, str(ROOT / "waf" / "apply.py"), "--zone", "z1", "--prefix", "/stats",
+                          "--dry-run"], capture_output=True, text=True, env={"PATH": "/usr/bin:/bin"}, check=True)
+    payload = json.loads(out.stdout)
+    assert payload["phase"] == "http_ratelimit" and payload["rules"] == rules.rules("/stats")
+
+
+def test_without_a_token_nothing_is_sent():
+    out = subprocess.run([sys.executable, str(ROOT / "waf" / "apply.py"), "--zone", "z1"],
+                         capture_output=True, text=True, env={"PATH": "/usr/bin:/bin"})
+    assert out.returncode == 2 and "CLOUDFLARE_API_TOKEN" in out.stderr
+
+
+def test_the_official_sdk_has_the_calls_the_script_makes():
+    import cloudflare
+
+    client = cloudflare.Cloudflare(api_token="unused")
+    assert callable(client.rulesets.phases.get) and callable(client.rulesets.phases.update)
+    assert issubclass(cloudflare.NotFoundError, cloudflare.APIStatusError)

@@ -1,0 +1,80 @@
+"""footfall's rate-limiting rules for Cloudflare's WAF, as the Rulesets API takes them (phase
+`http_ratelimit`). A request the Worker rejects has already been billed; a request the WAF
+blocks never reaches it.
+
+Thresholds come from the tracker's own schedule (client/footfall.js), so no real visitor gets
+near them. In its busiest 10 seconds one page view sends at most: 1 /init, 2 heartbeats (every
+5 s in the first minute), 9 heartbeats flushing a remainder when the page is hidden (30 s
+split as 5+5+5+5+5+1+1+1+1), 4 scroll milestones and a few clicks: call it 20. Counters are
+per IP address (and Cloudflare data centre), and an office or a mobile carrier puts many
+people behind one address, so the limit allows 15 such visitors at their busiest moment at
+once: 300 per 10 seconds.
+"""
+
+import re
+
+PERIOD_SECONDS = 10  # the only period the Free plan offers
+BEACONS_PER_VIEW_WORST_10S = 20
+VISITORS_BEHIND_ONE_IP = 15
+COLLECT_LIMIT = BEACONS_PER_VIEW_WORST_10S * VISITORS_BEHIND_ONE_IP
+COLLECT_TIMEOUT_SECONDS = 10  # the Free plan's only mitigation timeout
+LOGIN_LIMIT = 5  # the owner types a token; five tries in 10 s is already generous
+LOGIN_TIMEOUT_SECONDS = 600  # Pro and above; the Free plan has one rule only (see README)
+REF_COLLECT, REF_LOGIN = "footfall-collect", "footfall-login"
+_PREFIX_RE = re.compile(r"^(/[A-Za-z0-9._~-]+)+$")  # the Worker's own FOOTFALL_PATH rule
+
+
+def collection_paths(prefix: str) -> list[str]:
+    return [f"{prefix}/{name}" for name in ("init", "heartbeat", "event")]
+
+
+def rules(prefix: str = "/_ff", login_rule: bool = True) -> list[dict]:
+    if not _PREFIX_RE.match(prefix):
+        raise ValueError("FOOTFALL_PATH must look like /_ff")
+    paths = " ".join(f'"{p}"' for p in collection_paths(prefix))
+    out = [{
+        "ref": REF_COLLECT,
+        "description": "footfall: collection endpoints, per IP",
+        "expression": f"(http.request.uri.path in {{{paths}}})",
+        "action": "block",
+        "ratelimit": {
+            "characteristics": ["ip.src", "cf.colo.id"],
+            "period": PERIOD_SECONDS,
+            "requests_per_period": COLLECT_LIMIT,
+            "mitigation_timeout": COLLECT_TIMEOUT_SECONDS,
+        },
+        "enabled": True,
+    }]
+    if login_rule:
+        out.append({
+            "ref": REF_LOGIN,
+            "description": "footfall: dashboard login, per IP",
+            "expression": f'(http.request.uri.path eq "{prefix}/login" and http.request.method eq "POST")',
+            "action": "block",
+            "ratelimit": {
+                "characteristics": ["ip.src", "cf.colo.id"],
+                "period": PERIOD_SECONDS,
+                "requests_per_period": LOGIN_LIMIT,
+                "mitigation_timeout": LOGIN_TIMEOUT_SECONDS,
+            },
+            "enabled": True,
+        })
+    return out
+
+
+_COMPARABLE = ("ref", "description", "expression", "action", "ratelimit", "enabled")
+
+
+def _essence(rule: dict) -> dict:
+    return {k: rule.get(k) for k in _COMPARABLE}
+
+
+def merge(existing: list[dict], desired: list[dict]) -> list[dict] | None:
+    """The phase's new rule list: the owner's other rules kept in place, footfall's replaced.
+    None when nothing would change (so a second run does nothing)."""
+    ours = {r["ref"] for r in desired}
+    current = [_essence(r) for r in existing if r.get("ref") in ours]
+    if current == [_essence(r) for r in desired]:
+        return None
+    kept = [r for r in existing if r.get("ref") not in ours]
+    return kept + desired
