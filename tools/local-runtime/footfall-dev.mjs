@@ -45,6 +45,8 @@ function parseVars(list) {
   return vars;
 }
 
+const FORBIDDEN_METHODS = new Set(['CONNECT', 'TRACE', 'TRACK']);
+
 // See /__clock below.
 let clockSkewMs = 0;
 const realNow = Date.now;
@@ -95,6 +97,12 @@ async function main() {
         await worker.callEntrypoint('Default', 'scheduled', [controller, env, ctx], ctx);
         await Promise.all(pending);
         res.writeHead(200, { 'content-type': 'text/plain' }).end('Ran scheduled event\n');
+        return;
+      }
+      if (FORBIDDEN_METHODS.has(req.method)) {
+        // Methods the Fetch standard forbids never reach a Worker: no Request can carry them.
+        res.writeHead(405, { 'content-type': 'text/plain', allow: 'GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS' })
+          .end('Method Not Allowed\n');
         return;
       }
       const request = toWorkerRequest(req, { trustClientIp: opts['trust-client-ip'], cf: proxy.cf, listenHost });
