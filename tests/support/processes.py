@@ -69,7 +69,7 @@ def apply_migrations(persist_to: Path) -> None:
 
 
 def start_worker(persist_to: Path, variables: dict[str, str], config: str = "wrangler.toml",
-                 trust_client_ip: bool = True) -> tuple[Process, str]:
+                 trust_client_ip: bool = True, extra_args: tuple[str, ...] = ()) -> tuple[Process, str]:
     port = free_port()
     args = ["node", "tools/local-runtime/footfall-dev.mjs", "--port", str(port),
             "--persist-to", str(persist_to), "--config", config]
@@ -77,6 +77,7 @@ def start_worker(persist_to: Path, variables: dict[str, str], config: str = "wra
         args += ["--var", f"{key}:{value}"]
     if trust_client_ip:
         args.append("--trust-client-ip")
+    args += list(extra_args)
     proc = Process(args, "Ready on", timeout=90)
     return proc, f"http://127.0.0.1:{port}"
 

@@ -6,11 +6,13 @@
 import http from 'node:http';
 import fs from 'node:fs';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { getPlatformProxy, unstable_readConfig } from 'wrangler';
 import { loadPythonWorker } from './python-host.mjs';
 import { toWorkerRequest, sendWorkerResponse } from './http-bridge.mjs';
 import { installFetchShim } from './fetch-shim.mjs';
+import { beginRequest, endRequest, profiledD1, profiledFetch } from './profiler.mjs';
 
 const { values: opts } = parseArgs({
   options: {
@@ -21,6 +23,7 @@ const { values: opts } = parseArgs({
     config: { type: 'string', default: 'wrangler.toml' },
     sdk: { type: 'string' },
     'trust-client-ip': { type: 'boolean', default: process.env.TRUST_CLIENT_IP === '1' },
+    profile: { type: 'boolean', default: false },
   },
 });
 
@@ -63,16 +66,21 @@ async function main() {
   // Like `wrangler dev --var`: command-line values override wrangler.toml and .dev.vars.
   const env = { ...proxy.env, ...parseVars(opts.var) };
   installFetchShim();
+  if (opts.profile) {
+    if (env.DB) env.DB = profiledD1(env.DB);
+    globalThis.fetch = profiledFetch(globalThis.fetch);
+  }
 
-  const mainFile = config.main ?? 'src/entry.py';
-  const worker = await loadPythonWorker({
-    srcDir: path.dirname(path.resolve(mainFile)),
-    mainModule: path.basename(mainFile),
-    sdkDir: findSdk(),
-    env,
-  });
-  console.log(`[runtime] Pyodide ${worker.pyodide.version}; SDK import ${worker.sdkMs.toFixed(0)} ms; `
-    + `Worker import ${worker.importMs.toFixed(1)} ms`);
+  const mainFile = path.resolve(path.dirname(path.resolve(opts.config)), config.main ?? 'src/entry.py');
+  const worker = mainFile.endsWith('.py')
+    ? await loadPythonWorker({
+      srcDir: path.dirname(mainFile),
+      mainModule: path.basename(mainFile),
+      sdkDir: findSdk(),
+      env,
+    })
+    : await loadJsWorker(mainFile, env);
+  console.log(`[runtime] ${worker.describe}`);
 
   const listenHost = `${opts.ip.includes(':') ? `[${opts.ip}]` : opts.ip}:${opts.port}`;
   const server = http.createServer(async (req, res) => {
@@ -105,9 +113,17 @@ async function main() {
           .end('Method Not Allowed\n');
         return;
       }
-      const request = toWorkerRequest(req, { trustClientIp: opts['trust-client-ip'], cf: proxy.cf, listenHost });
-      const response = await worker.callEntrypoint('Default', 'fetch', [request], ctx);
+      // Profiling: take the body off the socket first, so that Node's stream plumbing (native
+      // on the edge) is not counted as the Worker's CPU.
+      const buffered = opts.profile && !['GET', 'HEAD'].includes(req.method) ? await readAll(req) : undefined;
+      const request = toWorkerRequest(req, { trustClientIp: opts['trust-client-ip'], cf: proxy.cf, listenHost, buffered });
+      const record = opts.profile ? beginRequest() : null;
+      let response = await worker.callEntrypoint('Default', 'fetch', [request], ctx);
       if (!(response instanceof Response)) throw new TypeError('fetch() did not return a Response');
+      if (record) {
+        response = new Response(response.body, response);
+        for (const [k, v] of Object.entries(endRequest(record))) response.headers.set(k, v);
+      }
       await sendWorkerResponse(response, res, { isHead });
     } catch (err) {
       // workerd logs the uncaught exception (with the Python traceback) and answers 500.
@@ -134,6 +150,27 @@ async function main() {
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
+}
+
+async function readAll(stream) {
+  const chunks = [];
+  for await (const chunk of stream) chunks.push(chunk);
+  return Buffer.concat(chunks);
+}
+
+/** A JavaScript module Worker (the benchmarks' baseline), hosted the same way. */
+async function loadJsWorker(file, env) {
+  const start = performance.now();
+  const mod = await import(pathToFileURL(file).href);
+  const importMs = performance.now() - start;
+  return {
+    describe: `JavaScript Worker ${path.basename(file)}; import ${importMs.toFixed(1)} ms`,
+    async callEntrypoint(_cls, name, args, ctx) {
+      const handler = mod.default?.[name];
+      if (typeof handler !== 'function') throw new TypeError(`Method ${name} does not exist`);
+      return handler.call(mod.default, args[0], env, ctx);
+    },
+  };
 }
 
 main().catch((err) => {

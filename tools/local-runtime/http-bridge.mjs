@@ -24,7 +24,7 @@ function requestPath(target) {
 }
 
 /** Build the Request the Worker sees from a Node IncomingMessage. */
-export function toWorkerRequest(req, { trustClientIp, cf, listenHost }) {
+export function toWorkerRequest(req, { trustClientIp, cf, listenHost, buffered }) {
   const headers = new Headers();
   for (let i = 0; i < req.rawHeaders.length; i += 2) {
     try {
@@ -47,7 +47,7 @@ export function toWorkerRequest(req, { trustClientIp, cf, listenHost }) {
   const method = req.method.toUpperCase();
   const init = { method, headers, redirect: 'manual' };
   if (!NO_BODY_METHODS.has(method)) {
-    init.body = Readable.toWeb(req);
+    init.body = buffered ?? Readable.toWeb(req);
     init.duplex = 'half';
   }
   const request = new Request(url, init);

@@ -117,5 +117,6 @@ export async function loadPythonWorker({ srcDir, mainModule, sdkDir, env }) {
     }
   }
 
-  return { pyodide, sdkMs, importMs, callEntrypoint };
+  const describe = `Pyodide ${pyodide.version}; SDK import ${sdkMs.toFixed(0)} ms; Worker import ${importMs.toFixed(1)} ms`;
+  return { pyodide, sdkMs, importMs, callEntrypoint, describe };
 }
