@@ -15,19 +15,22 @@ from footfall import routes
 from footfall.errors import ConfigError, Rejection
 from footfall.log import log
 from footfall.settings import VARIABLES, parse_settings
-from handlers import api, collect, dashboard, maintenance, proxy, script
+from handlers import collect, proxy, script
 
-# Parsed settings, kept for the isolate's life and re-parsed only if a variable changes.
-_settings_cache: tuple[tuple, object] | None = None
+# Parsed settings, kept for the isolate's life: a Worker's variables are fixed per deployment
+# (a new deploy starts new isolates), and reading a dozen of them per request costs CPU.
+_settings = None
 
 
 def load_settings(env):
-    global _settings_cache
-    raw = tuple(getattr(env, name, None) for name in VARIABLES)
-    if _settings_cache is None or _settings_cache[0] != raw:
-        values = {name: (None if v is None else str(v)) for name, v in zip(VARIABLES, raw)}
-        _settings_cache = (raw, parse_settings(values))
-    return _settings_cache[1]
+    global _settings
+    if _settings is None:
+        values = {}
+        for name in VARIABLES:
+            value = getattr(env, name, None)
+            values[name] = None if value is None else str(value)
+        _settings = parse_settings(values)  # a ConfigError is raised again on every request
+    return _settings
 
 
 class Default(WorkerEntrypoint):
@@ -67,6 +70,9 @@ class Default(WorkerEntrypoint):
 
     async def _owner(self, endpoint, js_request, settings, site, path, now_ms):
         """The owner's pages and API; D1 trouble there is a 503, never a stack trace."""
+        # Imported on first use: visitors' requests never pay for the dashboard's modules.
+        from handlers import api, dashboard
+
         try:
             if endpoint == "dashboard":
                 return await dashboard.dashboard(js_request, self.env, settings, site, now_ms)
@@ -87,6 +93,8 @@ class Default(WorkerEntrypoint):
 
     async def scheduled(self, controller, env=None, ctx=None):
         """The cron trigger: rollups, old salts, retention (handlers/maintenance.py)."""
+        from handlers import maintenance
+
         try:
             await maintenance.run(self.env, load_settings(self.env), int(time.time() * 1000))
         except Exception:

@@ -6,7 +6,7 @@ cloud and in the local runtime (whose platform-proxy binding the SDK does not wr
 """
 
 import json
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from js import JSON
 from pyodide.ffi import jsnull, to_js
@@ -21,8 +21,7 @@ class StorageError(Exception):
     """D1 is unbound or a statement failed; the message names the statement, not its values."""
 
 
-@dataclass(frozen=True)
-class Result:
+class Result(NamedTuple):
     changes: int
     rows: list[dict]
     rows_read: int

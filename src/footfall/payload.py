@@ -7,7 +7,7 @@ on their own.
 """
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 from urllib.parse import parse_qsl, urlsplit
 
 from footfall.errors import Rejection
@@ -32,23 +32,20 @@ _CONTROL_RE = re.compile(r"[\x00-\x1f\x7f]")
 _EVENT_URL_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
 
 
-@dataclass(frozen=True)
-class PageLoad:
+class PageLoad(NamedTuple):
     uuid: str
     path: str
     referrer: str | None
     utm: dict[str, str]
 
 
-@dataclass(frozen=True)
-class Heartbeat:
+class Heartbeat(NamedTuple):
     uuid: str
     delta: int
     total: int | None = None  # seconds sent for this page load so far, this beat included
 
 
-@dataclass(frozen=True)
-class Event:
+class Event(NamedTuple):
     uuid: str
     seq: int | None  # the tracker's number for this event of the page load
     type: str

@@ -3,14 +3,13 @@ family, OS and device type, and a bot verdict. The IP address and the user-agent
 and never come out.
 """
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from footfall import bots, useragent, visitors
 from footfall.limits import MAX_USER_AGENT
 
 
-@dataclass(frozen=True)
-class Client:
+class Client(NamedTuple):
     """What the edge read from one request (plain values, None when absent)."""
 
     ip: str
@@ -26,8 +25,7 @@ class Client:
     cf_verified_category: str | None = None
 
 
-@dataclass(frozen=True)
-class Profile:
+class Profile(NamedTuple):
     visitor: str | None
     country: str | None
     browser: str | None

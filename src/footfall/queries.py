@@ -6,7 +6,7 @@ whitelisted columns. Values always travel as parameters; column names only ever 
 FILTER_COLUMNS, never from a request.
 """
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from footfall.bots import PEOPLE
 
@@ -32,8 +32,7 @@ DIMENSIONS = ("channel", "referrer_host", "utm_source", "utm_medium", "utm_campa
               "utm_content", "country", "browser", "os", "device")
 
 
-@dataclass(frozen=True)
-class Scope:
+class Scope(NamedTuple):
     day_from: str
     day_to: str
     site: str | None = None  # None: every site (the daily job)

@@ -5,7 +5,7 @@ event names) goes through `escape` before it reaches the page; the page also car
 Content-Security-Policy (no inline script or style without this response's nonce).
 """
 
-from html import escape
+from footfall.markup import escape
 from urllib.parse import urlencode
 
 from footfall import svg

@@ -4,7 +4,7 @@ reading the error is a site owner editing wrangler.toml.
 """
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 from urllib.parse import urlsplit
 
 from footfall.errors import ConfigError
@@ -23,8 +23,7 @@ _OFFSET_RE = re.compile(r"^([+-])(\d{1,2}):?(\d{2})$")
 _EVENT_NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 _.:-]{0,63}$")
 
 
-@dataclass(frozen=True)
-class Origin:
+class Origin(NamedTuple):
     """Where the proxy sends requests: scheme://host[:port] plus an optional base path."""
 
     scheme: str
@@ -32,8 +31,7 @@ class Origin:
     base_path: str  # "" or "/project", never ending in "/"
 
 
-@dataclass(frozen=True)
-class Settings:
+class Settings(NamedTuple):
     prefix: str
     origin: Origin | None  # None: forward each request to where it was going
     origin_timeout_ms: int

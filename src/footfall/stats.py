@@ -10,7 +10,7 @@ their rows into a plain dict that the dashboard renders and the API returns as J
 
 import json
 from collections import defaultdict
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from footfall import queries
 from footfall.bots import PEOPLE
@@ -21,8 +21,7 @@ REALTIME_MS = 5 * 60 * 1000
 TOP = 20
 
 
-@dataclass(frozen=True)
-class Query:
+class Query(NamedTuple):
     site: str
     day_from: str
     day_to: str

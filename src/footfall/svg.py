@@ -1,7 +1,7 @@
 """Inline SVG charts: no chart library, no third-party request, readable without JavaScript.
 Every text that reaches the SVG is escaped (paths and values come from visitors)."""
 
-from html import escape
+from footfall.markup import escape
 
 
 def line_chart(points: list[tuple[str, float]], width: int = 720, height: int = 180, label: str = "") -> str:

@@ -5,7 +5,7 @@ Only these three words are stored; the user-agent string itself never is.
 """
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 # (pattern, family), first match wins: browsers built on Chromium also say "Chrome", and
 # Chrome also says "Safari", so the specific come before the general.
@@ -50,8 +50,7 @@ _PLATFORMS = {"windows": "Windows", "macos": "macOS", "android": "Android", "ios
 DESKTOP, MOBILE, TABLET = "desktop", "mobile", "tablet"
 
 
-@dataclass(frozen=True)
-class Device:
+class Device(NamedTuple):
     browser: str | None
     os: str | None
     device: str

@@ -5,7 +5,7 @@ exact values that reach D1 are unit-tested without a database.
 """
 
 import secrets
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from footfall import channels, sql
 from footfall.clock import local_day
@@ -14,8 +14,7 @@ from footfall.payload import Event, Heartbeat, PageLoad
 from footfall.profile import Profile
 
 
-@dataclass(frozen=True)
-class Statement:
+class Statement(NamedTuple):
     name: str  # named in logs and errors, never the parameters (they are visitor data)
     sql: str
     params: tuple

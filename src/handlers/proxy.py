@@ -6,8 +6,7 @@ footfall.upstream). When ORIGIN_URL is empty the request goes on to where it was
 which on Cloudflare is the origin behind the Worker's route.
 """
 
-from js import AbortController, Headers, Object, Response, clearTimeout, fetch, setTimeout
-from pyodide.ffi import create_once_callable, to_js
+from js import AbortController, Headers, Response, clearTimeout, fetch, setTimeout
 
 from adapters import d1, http
 from footfall import upstream, writes
@@ -59,25 +58,18 @@ async def forward(js_request, env, ctx, settings: Settings, site: str, path: str
     headers = Headers.new(js_request.headers)
     _strip_hop_by_hop(headers)
     headers.delete("host")
-    init = {
-        "method": method,
-        "headers": headers,
-        "redirect": "manual",
-    }
+    target = js_request.url if settings.origin is None else upstream.target_url(settings.origin, js_request.url)
+    options = {"method": method, "headers": headers, "redirect": "manual"}
     if method not in _BODYLESS:
-        init["body"] = js_request.body
-    if settings.origin is None:
-        target = js_request.url
-    else:
-        target = upstream.target_url(settings.origin, js_request.url)
+        options["body"] = js_request.body
 
     # The timeout covers the wait for the origin's status and headers, not the streaming of a
-    # large body after them.
+    # large body after them. (abort.bind keeps the callback in JS: no Python proxy to create.)
     controller = AbortController.new()
-    init["signal"] = controller.signal
-    timer = setTimeout(create_once_callable(lambda: controller.abort()), settings.origin_timeout_ms)
+    timer = setTimeout(controller.abort.bind(controller), settings.origin_timeout_ms)
     try:
-        answer = await fetch(target, to_js(init, dict_converter=Object.fromEntries))
+        # Keyword arguments become fetch()'s options object in one conversion.
+        answer = await fetch(target, signal=controller.signal, **options)
     except Exception as exc:  # a JsException: DNS, refused connection, TLS, abort
         if controller.signal.aborted:
             log("error", "origin timed out", timeout_ms=settings.origin_timeout_ms)
