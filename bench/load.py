@@ -140,6 +140,9 @@ def markdown(r: dict) -> str:
         lines.append(f"| {kind} | {v['p50']} ms | {v['p99']} ms |")
     lines += [
         "",
+        "Throughput and latency here are the local runtime's (one Node thread running Pyodide, every D1 call "
+        "crossing to a separate workerd process), not a production figure; the point of this run is the next line.",
+        "",
         f"Accepted writes checked against D1 afterwards: page loads lost **{r['lost_page_loads']}**, stored time "
         f"differing from the last accepted total **{r['wrong_seconds']}**, events lost **{r['lost_events']}**, "
         f"server-side hits stored {r['hits_stored']:,} for {r['pages_served']:,} pages served.",

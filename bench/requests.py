@@ -8,7 +8,9 @@ overhead) and the original design's endpoints as a small JavaScript Worker (SELE
 INSERT for events), hosted the same way against the same D1.
 """
 
+import json
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -104,7 +106,21 @@ def measure() -> dict:
         for p in procs:
             p.stop()
         origin_proc.stop()
-    return {"samples": out, "origin_direct_ms": statistics.median(origin_direct)}
+    return {"samples": out, "origin_direct_ms": statistics.median(origin_direct), "isolated": isolated(),
+            "cold_start": cold_start()}
+
+
+def isolated() -> dict:
+    """bench/cpu_isolated.mjs: CPU with D1 and the origin answered in-process."""
+    out = subprocess.run(["node", str(ROOT / "bench" / "cpu_isolated.mjs")], cwd=ROOT, capture_output=True,
+                         text=True, check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def cold_start() -> dict:
+    out = subprocess.run(["node", str(ROOT / "bench" / "cold_start.mjs"), "5"], cwd=ROOT, capture_output=True,
+                         text=True, check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
 
 
 def _stats(rows, key):
@@ -132,23 +148,47 @@ def markdown(result: dict) -> str:
         d1 = sorted({r["d1"] for r in rows})
         lines.append(f"| {name} | {cpu50:.2f} ms | {cpu95:.2f} ms | {io50:.2f} ms | {'/'.join(map(str, d1))} "
                      f"| {_stats(rows, 'read')[0]:.0f} | {_stats(rows, 'written')[2]} |")
-    floor = _stats(s["baseline: trivial Python (204)"], "cpu")[0]
-    lines += ["", "Against the baselines (p50 CPU; round trips per request):", ""]
+    lines += [
+        "",
+        "These end-to-end figures carry the local runtime's own costs: each D1 call crosses to a separate "
+        "workerd process through wrangler's platform proxy, and its client's work on the results runs in "
+        "the Worker's thread. The Worker's own CPU, with D1 and the origin answered in-process "
+        "(`node bench/cpu_isolated.mjs`, 1,000 samples each, the waitUntil work of HTML pages included), "
+        "is what compares to production billing and to the targets:",
+        "",
+        "| request | footfall p50 | p95 | original design in JS p50 | ratio | target | |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    iso = result["isolated"]
     for name in ("init", "heartbeat", "event"):
-        ours, js = _stats(s[name], "cpu")[0], _stats(s[f"baseline JS: {name}"], "cpu")[0]
+        ours, js = iso[name]["p50"], iso[f"js {name}"]["p50"]
+        ok = "met" if ours <= TARGET_CPU_MS[name] else "missed"
+        lines.append(f"| {name} | {ours:.3f} ms | {iso[name]['p95']:.3f} ms | {js:.3f} ms | {ours / js:.0f}× "
+                     f"| ≤ {TARGET_CPU_MS[name]} ms | {ok} |")
+    for name in ("proxied HTML page", "proxied asset"):
+        ours = iso[name]["p50"]
+        lines.append(f"| {name} | {ours:.3f} ms | {iso[name]['p95']:.3f} ms | – | – | ≤ 0.5 ms added "
+                     f"| {'met' if ours <= 0.5 else 'missed'} |")
+    lines.append(f"| trivial Python handler (the floor) | {iso['trivial']['p50']:.3f} ms | {iso['trivial']['p95']:.3f} ms "
+                 f"| – | – | – | |")
+    lines += ["", "D1 round trips per collection request, against the original design in JavaScript:", ""]
+    for name in ("init", "heartbeat", "event"):
         trips, js_trips = max(r["d1"] for r in s[name]), max(r["d1"] for r in s[f"baseline JS: {name}"])
-        target = TARGET_CPU_MS[name]
-        lines.append(f"- **{name}**: {ours:.2f} ms = {ours / js:.1f}× the JavaScript baseline ({js:.2f} ms), "
-                     f"{ours - floor:.2f} ms above the trivial Python handler ({floor:.2f} ms); target {target} ms: "
-                     f"{'met' if ours <= target else 'missed'}. D1 round trips {trips} vs {js_trips} "
-                     f"({trips / js_trips:.1f}×).")
-    page = _stats(s["proxied HTML page"], "cpu")[0]
-    asset = _stats(s["proxied asset"], "cpu")[0]
-    lines.append(f"- **proxied requests**: {asset:.2f} ms for an asset and {page:.2f} ms for an HTML page (whose "
-                 f"server-side hit is written after the response, in ctx.waitUntil) added on top of the origin "
-                 f"(served directly in {result['origin_direct_ms']:.2f} ms); target 0.5 ms: "
-                 f"{'met' if max(page, asset) <= 0.5 else 'missed'}.")
-    lines.append("")
+        written = max(r["written"] for r in s[name])
+        lines.append(f"- **{name}**: {trips} round trip (JS: {js_trips}, ratio {trips / js_trips:.1f}), at most "
+                     f"{written} rows written (target: exactly 1 round trip in steady state, at most 2 rows).")
+    cs = result["cold_start"]
+    top = ", ".join(f"{name} {ms:.1f} ms" for name, ms in cs["top"][:5])
+    lines += [
+        "",
+        "## Cold start",
+        "",
+        f"Importing the Worker (`entry` and everything it imports) once Pyodide and the `workers` SDK are up: "
+        f"**{cs['worker_ms']:.0f} ms** (median of {cs['runs']} fresh interpreters; the SDK itself takes "
+        f"{cs['sdk_ms']:.0f} ms). Target: at most 100 ms. Costliest imports (self time): {top}. The dashboard, "
+        "the stats API and the daily job are imported on first use, so visitors' requests never load them.",
+        "",
+    ]
     return "\n".join(lines)
 
 

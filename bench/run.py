@@ -15,9 +15,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench import corpora, dashboard_rows, load, tracker_size  # noqa: E402
+from bench import corpora, dashboard_rows, load, requests, tracker_size  # noqa: E402
 
-SECTIONS = [tracker_size, corpora, dashboard_rows, load]
+SECTIONS = [requests, tracker_size, dashboard_rows, load, corpora]
 
 
 def machine() -> str:
