@@ -54,6 +54,8 @@ class Default(WorkerEntrypoint):
         endpoint = routes.match(settings.prefix, url.path)
         if endpoint is None:
             return await proxy.forward(js_request, self.env, self.ctx, settings, site, url.path, now_ms)
+        if settings.problem is not None:
+            raise settings.problem  # footfall's endpoints name it; the site above kept working
         if endpoint == "":
             return http.json_error(404, "not_found", "no such footfall endpoint")
         allowed = routes.ENDPOINTS[endpoint]

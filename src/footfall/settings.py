@@ -43,6 +43,8 @@ class Settings(NamedTuple):
     dashboard_public: bool = False
     history_public: bool = False
     cors_origins: frozenset[str] = frozenset()  # other origins whose pages may send beacons
+    # A bad analytics variable: footfall's endpoints answer with it, the site keeps working.
+    problem: ConfigError | None = None
 
 
 def parse_prefix(raw: str | None) -> str:
@@ -167,17 +169,33 @@ def parse_cors_origins(raw: str | None) -> frozenset[str]:
 
 
 def parse_settings(variables: dict[str, str | None]) -> Settings:
-    """Parse the raw variables; raises ConfigError naming the first bad one."""
+    """Parse the raw variables. A bad ORIGIN_URL or ORIGIN_TIMEOUT_MS raises ConfigError: the
+    proxy cannot work without them. Any other bad variable is kept as `problem` (the first one)
+    and its default used, so the site behind the proxy keeps working while footfall's own
+    endpoints report the problem."""
+    origin = parse_origin(variables.get("ORIGIN_URL"))
+    timeout = parse_timeout(variables.get("ORIGIN_TIMEOUT_MS"))
+    problems: list[ConfigError] = []
+
+    def lenient(parse, *args, default):
+        try:
+            return parse(*args)
+        except ConfigError as exc:
+            problems.append(exc)
+            return default
+
+    get = variables.get
     return Settings(
-        prefix=parse_prefix(variables.get("FOOTFALL_PATH")),
-        origin=parse_origin(variables.get("ORIGIN_URL")),
-        origin_timeout_ms=parse_timeout(variables.get("ORIGIN_TIMEOUT_MS")),
-        event_names=parse_event_names(variables.get("EVENT_NAMES")),
-        visitor_id=parse_visitor_id(variables.get("VISITOR_ID")),
-        day_offset_minutes=parse_day_offset(variables.get("DAY_UTC_OFFSET")),
-        retention_days=parse_retention(variables.get("RETENTION_DAYS")),
-        dashboard_token=parse_token(variables.get("DASHBOARD_TOKEN")),
-        dashboard_public=parse_flag("DASHBOARD_PUBLIC", variables.get("DASHBOARD_PUBLIC")),
-        history_public=parse_flag("HISTORY_PUBLIC", variables.get("HISTORY_PUBLIC")),
-        cors_origins=parse_cors_origins(variables.get("CORS_ORIGINS")),
+        prefix=lenient(parse_prefix, get("FOOTFALL_PATH"), default=DEFAULT_PREFIX),
+        origin=origin,
+        origin_timeout_ms=timeout,
+        event_names=lenient(parse_event_names, get("EVENT_NAMES"), default=frozenset()),
+        visitor_id=lenient(parse_visitor_id, get("VISITOR_ID"), default="salted-hash"),
+        day_offset_minutes=lenient(parse_day_offset, get("DAY_UTC_OFFSET"), default=0),
+        retention_days=lenient(parse_retention, get("RETENTION_DAYS"), default=DEFAULT_RETENTION_DAYS),
+        dashboard_token=lenient(parse_token, get("DASHBOARD_TOKEN"), default=None),
+        dashboard_public=lenient(parse_flag, "DASHBOARD_PUBLIC", get("DASHBOARD_PUBLIC"), default=False),
+        history_public=lenient(parse_flag, "HISTORY_PUBLIC", get("HISTORY_PUBLIC"), default=False),
+        cors_origins=lenient(parse_cors_origins, get("CORS_ORIGINS"), default=frozenset()),
+        problem=problems[0] if problems else None,
     )

@@ -12,6 +12,8 @@ from footfall.writes import Statement
 
 
 async def run(env, settings: Settings, now_ms: int) -> dict:
+    if settings.problem is not None:
+        raise settings.problem  # no rollups under a misread day boundary or retention
     offset = settings.day_offset_minutes
     closed = rollups.last_closed_day(now_ms, offset)
     state = await d1.execute(env, Statement("read_done", rollups.READ_DONE, ()))

@@ -45,10 +45,11 @@ def test_other_origins_are_refused_even_with_an_allowlist(cors_worker):
         assert "*" not in reply.headers.get("access-control-allow-origin", "")
 
 
-def test_a_wildcard_is_a_configuration_error(state):
-    proc, url = start_worker(state, {"CORS_ORIGINS": "*"})
+def test_a_wildcard_is_a_configuration_error(state, origin):
+    proc, url = start_worker(state, {"ORIGIN_URL": origin, "CORS_ORIGINS": "*"})
     try:
-        reply = request(url, "GET", "/")
+        reply = post_json(url, "/_ff/init", {"uuid": new_uuid(), "page": "/"})
         assert reply.status == 500 and "CORS_ORIGINS" in reply.json()["message"]
+        assert request(url, "GET", "/").status == 200
     finally:
         proc.stop()

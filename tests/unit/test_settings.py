@@ -38,9 +38,13 @@ def test_origin_urls(raw, origin):
     ("EVENT_NAMES", "ok,<script>"),
 ])
 def test_bad_values_name_their_variable(variable, raw):
-    with pytest.raises(ConfigError) as info:
-        parse_settings({variable: raw})
-    assert info.value.setting == variable and variable in str(info.value)
+    if variable in ("ORIGIN_URL", "ORIGIN_TIMEOUT_MS"):  # the proxy cannot work without them
+        with pytest.raises(ConfigError) as info:
+            parse_settings({variable: raw})
+        problem = info.value
+    else:  # kept aside: the site keeps working, footfall's endpoints report it
+        problem = parse_settings({variable: raw}).problem
+    assert problem.setting == variable and variable in str(problem)
 
 
 def test_prefix_and_event_names():
