@@ -149,9 +149,8 @@ def markdown(r: dict) -> str:
         within = "" if "filtered" in name else (" ✓" if rows <= BUDGET else " ✗ over")
         lines.append(f"| {name} | {rows:,} | {BUDGET:,}{within} |")
     lines += ["", "Filtered views read raw rows (the rollups are per dimension, not cross-tabulated), so "
-              "their cost follows the range; they are limited to the retention window. Custom ranges of "
-              "several months read one daily rollup row per page and day; monthly rollups would bring them "
-              "under the budget too and are not built yet.", ""]
+              "their cost follows the range; they are limited to the retention window. Long ranges read whole "
+              "months from the monthly rollups and only the days around them from the daily ones.", ""]
     return "\n".join(lines)
 
 

@@ -125,6 +125,62 @@ CREATE TABLE daily_events (
     PRIMARY KEY (site, day, type, name, url)
 ) WITHOUT ROWID;
 
+-- One row per site and day: the totals behind the dashboard's daily chart, so a year's chart
+-- reads 365 rows.
+CREATE TABLE daily_totals (
+    site         TEXT    NOT NULL,
+    day          TEXT    NOT NULL,
+    views        INTEGER NOT NULL,
+    visitors     INTEGER NOT NULL,            -- daily unique visitors
+    visits       INTEGER NOT NULL,
+    bounces      INTEGER NOT NULL,
+    seconds_sum  INTEGER NOT NULL,
+    seconds_count INTEGER NOT NULL,
+    hits         INTEGER NOT NULL,
+    not_found    INTEGER NOT NULL,
+    PRIMARY KEY (site, day)
+) WITHOUT ROWID;
+
+-- Monthly rollups ('YYYY-MM'), summed from the daily ones when a day is rolled up: long ranges
+-- read one row per page and month instead of one per page and day. Visitors are daily unique
+-- visitors summed over the month's days, as everywhere.
+CREATE TABLE monthly_pages (
+    site         TEXT    NOT NULL,
+    month        TEXT    NOT NULL,
+    path         TEXT    NOT NULL,
+    views        INTEGER NOT NULL,
+    visitors     INTEGER NOT NULL,
+    visits       INTEGER NOT NULL,
+    bounces      INTEGER NOT NULL,
+    seconds_sum  INTEGER NOT NULL,
+    seconds_count INTEGER NOT NULL,
+    seconds_hist TEXT    NOT NULL,
+    hits         INTEGER NOT NULL,
+    not_found    INTEGER NOT NULL,
+    PRIMARY KEY (site, month, path)
+) WITHOUT ROWID;
+
+CREATE TABLE monthly_dimensions (
+    site         TEXT    NOT NULL,
+    month        TEXT    NOT NULL,
+    dimension    TEXT    NOT NULL,
+    value        TEXT    NOT NULL,
+    views        INTEGER NOT NULL,
+    visitors     INTEGER NOT NULL,
+    PRIMARY KEY (site, month, dimension, value)
+) WITHOUT ROWID;
+
+CREATE TABLE monthly_events (
+    site         TEXT    NOT NULL,
+    month        TEXT    NOT NULL,
+    type         TEXT    NOT NULL,
+    name         TEXT    NOT NULL DEFAULT '',
+    url          TEXT    NOT NULL DEFAULT '',
+    count        INTEGER NOT NULL,
+    visitors     INTEGER NOT NULL,
+    PRIMARY KEY (site, month, type, name, url)
+) WITHOUT ROWID;
+
 -- The sites this deployment has seen (filled by the daily job), for the dashboard's picker.
 CREATE TABLE sites (
     site         TEXT    NOT NULL PRIMARY KEY,

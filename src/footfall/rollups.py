@@ -25,7 +25,46 @@ SALT_KEEP_DAYS = 2
 
 DELETE_DAY = tuple(
     (f"delete_{table}", f"DELETE FROM {table} WHERE day = ?")
-    for table in ("daily_pages", "daily_dimensions", "daily_events")
+    for table in ("daily_pages", "daily_dimensions", "daily_events", "daily_totals")
+)
+DELETE_MONTH = tuple(
+    (f"delete_{table}", f"DELETE FROM {table} WHERE month = ?")
+    for table in ("monthly_pages", "monthly_dimensions", "monthly_events")
+)
+_SUMS = "SUM(views), SUM(visitors), SUM(visits), SUM(bounces), SUM(seconds_sum), SUM(seconds_count)"
+
+# After a day's daily rows are in (same batch): its per-site totals.
+ROLLUP_TOTALS = """
+INSERT INTO daily_totals (site, day, views, visitors, visits, bounces, seconds_sum, seconds_count, hits, not_found)
+SELECT p.site, p.day, SUM(p.views),
+       COALESCE((SELECT d.visitors FROM daily_dimensions d WHERE d.site = p.site AND d.day = p.day
+                 AND d.dimension = 'total' AND d.value = 'all'), 0),
+       SUM(p.visits), SUM(p.bounces), SUM(p.seconds_sum), SUM(p.seconds_count), SUM(p.hits), SUM(p.not_found)
+FROM daily_pages p WHERE p.day = ? GROUP BY p.site, p.day
+"""
+
+# A month summed again from its daily rows; histograms merged key by key.
+ROLLUP_MONTH = (
+    ("rollup_monthly_pages", f"""
+INSERT INTO monthly_pages (site, month, path, views, visitors, visits, bounces, seconds_sum, seconds_count,
+                           seconds_hist, hits, not_found)
+SELECT d.site, ?1, d.path, {_SUMS},
+       COALESCE((SELECT json_group_object(k, n) FROM (
+                   SELECT j.key AS k, SUM(j.value) AS n FROM daily_pages d2, json_each(d2.seconds_hist) j
+                   WHERE d2.site = d.site AND d2.path = d.path AND d2.day BETWEEN ?2 AND ?3 GROUP BY j.key)), '{{}}'),
+       SUM(hits), SUM(not_found)
+FROM daily_pages d WHERE d.day BETWEEN ?2 AND ?3 GROUP BY d.site, d.path
+"""),
+    ("rollup_monthly_dimensions", """
+INSERT INTO monthly_dimensions (site, month, dimension, value, views, visitors)
+SELECT site, ?1, dimension, value, SUM(views), SUM(visitors)
+FROM daily_dimensions WHERE day BETWEEN ?2 AND ?3 GROUP BY site, dimension, value
+"""),
+    ("rollup_monthly_events", """
+INSERT INTO monthly_events (site, month, type, name, url, count, visitors)
+SELECT site, ?1, type, name, url, SUM(count), SUM(visitors)
+FROM daily_events WHERE day BETWEEN ?2 AND ?3 GROUP BY site, type, name, url
+"""),
 )
 _PAGE_COLUMNS = "site, day, path, views, visitors, visits, bounces, seconds_sum, seconds_count, seconds_hist"
 
@@ -95,10 +134,21 @@ def last_closed_day(now_ms: int, offset_minutes: int) -> str:
     return shift_day(local_day(now_ms - HEARTBEAT_WINDOW_MS, offset_minutes), -1)
 
 
+def month_bounds(day: str) -> tuple[str, str, str]:
+    """('YYYY-MM', first day, last day) of the month a day is in."""
+    first = date.fromisoformat(day).replace(day=1)
+    last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+    return first.isoformat()[:7], first.isoformat(), last.isoformat()
+
+
 def rollup_day(day: str, now_ms: int) -> list[Statement]:
-    """One day's rollup, as one batch (one transaction)."""
+    """One day's rollup, and its month's, as one batch (one transaction)."""
     statements = [Statement(name, sql, (day,)) for name, sql in DELETE_DAY]
     statements += [Statement(name, sql, tuple(params)) for name, sql, params in _statements(day)]
+    statements.append(Statement("rollup_totals", ROLLUP_TOTALS, (day,)))
+    month = month_bounds(day)
+    statements += [Statement(name, sql, (month[0],)) for name, sql in DELETE_MONTH]
+    statements += [Statement(name, sql, month) for name, sql in ROLLUP_MONTH]
     statements.append(Statement("mark_done", MARK_DONE, (day, now_ms)))
     return statements
 

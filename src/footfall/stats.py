@@ -10,6 +10,7 @@ their rows into a plain dict that the dashboard renders and the API returns as J
 
 import json
 from collections import defaultdict
+from datetime import date, timedelta
 from typing import NamedTuple
 
 from footfall import queries
@@ -45,21 +46,56 @@ def _parts(q: Query) -> tuple[tuple[str, str] | None, tuple[str, str] | None, st
     return rollup, raw, None
 
 
-def plan(q: Query) -> list[Statement]:
+_PAGE_SUMS = "path, views, visitors, visits, bounces, seconds_sum, seconds_count, seconds_hist, hits, not_found"
+
+
+def _segments(first: str, last: str) -> tuple[tuple[str, str] | None, list[tuple[str, str]]]:
+    """Split a range of days into whole months (read from the monthly rollups) and the days
+    before and after them (read from the daily ones)."""
+    start = date.fromisoformat(first)
+    month_start = start if start.day == 1 else (start.replace(day=1) + timedelta(days=32)).replace(day=1)
+    end = date.fromisoformat(last)
+    after_end = end + timedelta(days=1)
+    month_end = after_end.replace(day=1) - timedelta(days=1)  # last day of the last whole month
+    if month_start > month_end:
+        return None, [(first, last)]
+    spans = []
+    if start < month_start:
+        spans.append((first, (month_start - timedelta(days=1)).isoformat()))
+    if month_end < end:
+        spans.append(((month_end + timedelta(days=1)).isoformat(), last))
+    return (month_start.isoformat()[:7], month_end.isoformat()[:7]), spans
+
+
+def plan(q: Query, use_months: bool = True) -> list[Statement]:
     rollup, raw, _ = _parts(q)
     out = []
     if rollup:
-        args = (q.site, *rollup)
-        out += [
-            Statement("r_pages", "SELECT day, path, views, visitors, visits, bounces, seconds_sum, seconds_count, "
-                                 "seconds_hist, hits, not_found FROM daily_pages "
-                                 "WHERE site = ? AND day BETWEEN ? AND ?", args),
-            Statement("r_dimensions", "SELECT day, dimension, value, views, visitors FROM daily_dimensions "
-                                      "WHERE site = ? AND day BETWEEN ? AND ?", args),
-            Statement("r_events", "SELECT type, name, url, SUM(count) AS count, SUM(visitors) AS visitors "
-                                  "FROM daily_events WHERE site = ? AND day BETWEEN ? AND ? "
-                                  "GROUP BY type, name, url", args),
-        ]
+        out.append(Statement("r_series", "SELECT day, views, visitors, visits, bounces, hits FROM daily_totals "
+                                         "WHERE site = ? AND day BETWEEN ? AND ?", (q.site, *rollup)))
+        months, spans = _segments(*rollup) if use_months else (None, [rollup])
+        for n, span in enumerate(spans):
+            args = (q.site, *span)
+            out += [
+                Statement(f"r_pages_{n}", f"SELECT {_PAGE_SUMS} FROM daily_pages WHERE site = ? AND day BETWEEN ? AND ?",
+                          args),
+                Statement(f"r_dimensions_{n}", "SELECT dimension, value, views, visitors FROM daily_dimensions "
+                                               "WHERE site = ? AND day BETWEEN ? AND ?", args),
+                Statement(f"r_events_{n}", "SELECT type, name, url, SUM(count) AS count, SUM(visitors) AS visitors "
+                                           "FROM daily_events WHERE site = ? AND day BETWEEN ? AND ? "
+                                           "GROUP BY type, name, url", args),
+            ]
+        if months:
+            args = (q.site, *months)
+            out += [
+                Statement("r_pages_m", f"SELECT {_PAGE_SUMS} FROM monthly_pages WHERE site = ? AND month BETWEEN ? AND ?",
+                          args),
+                Statement("r_dimensions_m", "SELECT dimension, value, views, visitors FROM monthly_dimensions "
+                                            "WHERE site = ? AND month BETWEEN ? AND ?", args),
+                Statement("r_events_m", "SELECT type, name, url, SUM(count) AS count, SUM(visitors) AS visitors "
+                                        "FROM monthly_events WHERE site = ? AND month BETWEEN ? AND ? "
+                                        "GROUP BY type, name, url", args),
+            ]
     if raw:
         scope = queries.Scope(raw[0], raw[1], q.site, q.filters)
         if raw[0] == raw[1]:
@@ -196,21 +232,28 @@ def assemble(q: Query, rows: dict[str, list[dict]]) -> dict:
     page = defaultdict(lambda: defaultdict(int))
     hists: dict[str, dict[int, int]] = defaultdict(dict)
     day = defaultdict(lambda: defaultdict(int))
-    for r in rows.get("r_pages", []) + rows.get("t_pages", []) + rows.get("t_hits", []):
-        p, d = page[r["path"]], day[r["day"]]
+    rollup_pages = [r for key, value in rows.items() if key.startswith("r_pages") for r in value]
+    raw_pages = rows.get("t_pages", []) + rows.get("t_hits", [])
+    for r in rollup_pages + raw_pages:
+        p = page[r["path"]]
         for key in ("views", "visitors", "visits", "bounces", "seconds_sum", "seconds_count", "hits", "not_found"):
             p[key] += r.get(key) or 0
-            if key not in ("visitors",):
-                d[key] += r.get(key) or 0
         _merge_hist(hists[r["path"]], r.get("seconds_hist"))
+    # The daily chart: past days from daily_totals, today (or a filtered range) from raw rows.
+    for r in rows.get("r_series", []):
+        d = day[r["day"]]
+        for key in ("views", "visitors", "visits", "bounces", "hits"):
+            d[key] += r[key] or 0
+    for r in raw_pages:
+        d = day[r["day"]]
+        for key in ("views", "visits", "bounces", "hits"):
+            d[key] += r.get(key) or 0
 
     dims: dict[str, dict[str, dict]] = defaultdict(lambda: defaultdict(lambda: {"views": 0, "visitors": 0}))
-    for r in rows.get("r_dimensions", []):
+    for r in (r for key, value in rows.items() if key.startswith("r_dimensions") for r in value):
         entry = dims[r["dimension"]][r["value"]]
         entry["views"] += r["views"]
         entry["visitors"] += r["visitors"]
-        if r["dimension"] == "total":
-            day[r["day"]]["visitors"] += r["visitors"]
     # Today's (or a filtered range's) dimensions come as combinations; daily unique visitors
     # are counted per day, the same as the rollups count them.
     seen: dict[tuple, set] = defaultdict(set)
@@ -232,7 +275,7 @@ def assemble(q: Query, rows: dict[str, list[dict]]) -> dict:
             entry["visitors"] += r["visitors"]
 
     events = defaultdict(lambda: {"count": 0, "visitors": 0})
-    for r in rows.get("r_events", []) + rows.get("t_events", []):
+    for r in [r for key, value in rows.items() if key.startswith("r_events") for r in value] + rows.get("t_events", []):
         e = events[(r["type"], r["name"], r["url"])]
         e["count"] += r["count"]
         e["visitors"] += r["visitors"]

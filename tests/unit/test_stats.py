@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from footfall import stats
-from footfall.rollups import rollup_day
+from footfall.rollups import rollup_day, shift_day
 
 MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
 TODAY, D2, D1 = "2026-11-21", "2026-11-20", "2026-11-19"
@@ -119,3 +119,43 @@ def test_filtered_range_is_clamped_to_retention():
                                          ({1: 2, 9: 2}, 1), ({0: 9, 7: 1}, 7)])
 def test_median_seconds(hist, median):
     assert stats.median_seconds(hist) == median
+
+
+def test_long_ranges_read_whole_months_from_the_monthly_rollups_and_agree_with_the_daily_ones():
+    con = sqlite3.connect(":memory:")
+    con.row_factory = sqlite3.Row
+    for f in sorted(MIGRATIONS.glob("*.sql")):
+        con.executescript(f.read_text())
+    day, n = "2026-08-20", 0
+    while day < TODAY:
+        for i in range(1 + n % 3):  # a few page views a day, on a few pages, from a few visitors
+            ts = 1_787_000_000_000 + n * 86_400_000 + i * 60_000
+            con.execute("INSERT INTO pageviews (uuid, site, ts, day, path, visitor, seconds, last_ts, channel, internal, "
+                        "country, device, bot_class) VALUES (?, 's', ?, ?, ?, ?, ?, ?, 'search', 0, 'DE', 'desktop', "
+                        "'person')", (f"u{n}-{i}", ts, day, f"/p{i}", f"v{n % 5}", 5 * i, ts + 5000 * i))
+        for st in rollup_day(day, NOW):
+            con.execute(st.sql, st.params)
+        day, n = shift_day(day, 1), n + 1
+    q = stats.Query("s", "2026-08-25", TODAY, TODAY, NOW)
+
+    def run(use_months):
+        statements = stats.plan(q, use_months=use_months)
+        rows = {st.name: [dict(r) for r in con.execute(st.sql, st.params)] for st in statements}
+        return stats.assemble(q, rows), {st.name for st in statements}
+
+    monthly, names = run(True)
+    daily, _ = run(False)
+    assert {"r_pages_m", "r_dimensions_m", "r_events_m"} <= names  # September and October whole
+    for key in ("totals", "series", "pages", "entry_pages", "dimensions", "events"):
+        assert monthly[key] == daily[key], key
+    assert monthly["totals"]["pageviews"] == sum(1 + k % 3 for k in range(5, n))
+
+
+@pytest.mark.parametrize("first,last,months,spans", [
+    ("2026-11-15", "2026-11-20", None, [("2026-11-15", "2026-11-20")]),
+    ("2026-09-01", "2026-10-31", ("2026-09", "2026-10"), []),
+    ("2026-08-25", "2026-11-20", ("2026-09", "2026-10"), [("2026-08-25", "2026-08-31"), ("2026-11-01", "2026-11-20")]),
+    ("2025-12-15", "2026-01-31", ("2026-01", "2026-01"), [("2025-12-15", "2025-12-31")]),
+])
+def test_segments(first, last, months, spans):
+    assert stats._segments(first, last) == (months, spans)
