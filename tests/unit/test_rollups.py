@@ -2,14 +2,13 @@
 hand-computed truth."""
 
 import json
-import sqlite3
-from pathlib import Path
 
 import pytest
 
+from support.schema import memory_database
+
 from footfall import rollups
 
-MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
 DAY = "2026-11-20"
 T0 = 1_795_132_800_000  # 2026-11-20T00:00:00Z
 MIN = 60_000
@@ -17,9 +16,7 @@ MIN = 60_000
 
 @pytest.fixture
 def con():
-    con = sqlite3.connect(":memory:")
-    for f in sorted(MIGRATIONS.glob("*.sql")):
-        con.executescript(f.read_text())
+    con = memory_database()
     return con
 
 

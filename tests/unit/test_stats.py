@@ -2,14 +2,14 @@
 past days from the rollups, today from raw rows, and filtered reports from raw rows only."""
 
 import sqlite3
-from pathlib import Path
 
 import pytest
+
+from support.schema import memory_database
 
 from footfall import stats
 from footfall.rollups import rollup_day, shift_day
 
-MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
 TODAY, D2, D1 = "2026-11-21", "2026-11-20", "2026-11-19"
 NOW = 1_795_305_600_000 + 12 * 3600 * 1000  # 2026-11-21T12:00Z
 DAY_START = {D1: NOW - 2 * 86_400_000 - 6 * 3600_000, D2: NOW - 86_400_000 - 6 * 3600_000, TODAY: NOW - 3600_000}
@@ -17,10 +17,7 @@ DAY_START = {D1: NOW - 2 * 86_400_000 - 6 * 3600_000, D2: NOW - 86_400_000 - 6 *
 
 @pytest.fixture
 def con():
-    con = sqlite3.connect(":memory:")
-    con.row_factory = sqlite3.Row
-    for f in sorted(MIGRATIONS.glob("*.sql")):
-        con.executescript(f.read_text())
+    con = memory_database(row_factory=sqlite3.Row)
     seed(con)
     for day in (D1, D2):
         for st in rollup_day(day, NOW):
@@ -122,10 +119,7 @@ def test_median_seconds(hist, median):
 
 
 def test_long_ranges_read_whole_months_from_the_monthly_rollups_and_agree_with_the_daily_ones():
-    con = sqlite3.connect(":memory:")
-    con.row_factory = sqlite3.Row
-    for f in sorted(MIGRATIONS.glob("*.sql")):
-        con.executescript(f.read_text())
+    con = memory_database(row_factory=sqlite3.Row)
     day, n = "2026-08-20", 0
     while day < TODAY:
         for i in range(1 + n % 3):  # a few page views a day, on a few pages, from a few visitors

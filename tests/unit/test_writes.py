@@ -1,9 +1,9 @@
 """The exact statements and parameters the collection endpoints send to D1 (footfall.writes)."""
 
-import sqlite3
-from pathlib import Path
 
 import pytest
+
+from support.schema import memory_database
 
 from footfall import writes
 from footfall.clock import local_day
@@ -16,15 +16,12 @@ WHO = build(Client(ip="203.0.113.7", user_agent=CHROME, accept_language="en", se
 
 UUID = "0b7e9f1c-3c1a-4b8e-9a51-2f0f7c1d9e42"
 NOW = 1_763_700_000_000  # 2025-11-21T04:40:00Z
-MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
 
 
 @pytest.fixture
 def con():
     """The real schema in an in-memory SQLite: the statements must be valid against it."""
-    con = sqlite3.connect(":memory:")
-    for f in sorted(MIGRATIONS.glob("*.sql")):
-        con.executescript(f.read_text())
+    con = memory_database()
     return con
 
 
