@@ -29,7 +29,9 @@ def load_settings(env):
         for name in VARIABLES:
             value = getattr(env, name, None)
             values[name] = None if value is None else str(value)
-        _settings = parse_settings(values)  # a ConfigError is raised again on every request
+        # A bad ORIGIN_URL or ORIGIN_TIMEOUT_MS raises and leaves this unset: every request
+        # then reports it again, until the variable is fixed and the Worker redeployed.
+        _settings = parse_settings(values)
     return _settings
 
 
