@@ -12,6 +12,7 @@ owner decides what to look at.
 """
 
 import re
+from functools import lru_cache
 from typing import NamedTuple
 
 PERSON, AI_ASSISTANT, AI_CRAWLER, SEARCH_CRAWLER, OTHER_BOT, AUTOMATION = (
@@ -109,6 +110,8 @@ class Signals(NamedTuple):
     asn: int | None = None
 
 
+# Many visitors send the very same user agent (one per browser release): remember the answers.
+@lru_cache(maxsize=1024)
 def classify_user_agent(ua: str) -> tuple[str, int, str] | None:
     """(class, score, reason) from the user agent alone, or None when it looks like a browser."""
     if not ua or not ua.strip():

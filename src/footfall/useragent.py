@@ -5,6 +5,7 @@ Only these three words are stored; the user-agent string itself never is.
 """
 
 import re
+from functools import lru_cache
 from typing import NamedTuple
 
 # (pattern, family), first match wins: browsers built on Chromium also say "Chrome", and
@@ -77,12 +78,15 @@ def _unquote(value: str) -> str:
     return value.strip().strip('"')
 
 
+# Many visitors send the very same user agent (one per browser release): remember the answers.
+@lru_cache(maxsize=1024)
+def _from_user_agent(ua: str) -> tuple[str | None, str | None, str]:
+    return _first(_BROWSERS, ua), _first(_OSES, ua), device_type(ua)
+
+
 def parse(ua: str, ch_ua: str | None = None, ch_mobile: str | None = None,
           ch_platform: str | None = None) -> Device:
-    ua = ua or ""
-    browser = _first(_BROWSERS, ua)
-    os = _first(_OSES, ua)
-    device = device_type(ua)
+    browser, os, device = _from_user_agent(ua or "")
     # Client Hints are what the browser says of itself now; user agents are frozen and reduced.
     if ch_ua:
         for brand, family in _BRANDS:
