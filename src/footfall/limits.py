@@ -30,7 +30,8 @@ BODY_MEDIA_TYPES = frozenset({"application/json", "text/plain"})
 
 UTM_FIELDS = ("utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content")
 
-# Idempotency fields the tracker adds: a heartbeat's running total of seconds (at most the
-# 6-hour heartbeat window) and an event's number within its page load.
-MAX_TOTAL_SECONDS = 6 * 3600
+# Idempotency fields the tracker adds: a heartbeat's running total of seconds and an event's
+# number within its page load. A tab left visible for days still sends valid totals; the
+# server ignores heartbeats more than 6 hours after the page load anyway (202).
+MAX_TOTAL_SECONDS = 7 * 24 * 3600
 MAX_SEQ = 1_000_000
