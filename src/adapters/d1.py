@@ -13,10 +13,6 @@ from pyodide.ffi import jsnull, to_js
 
 from footfall.writes import Statement
 
-# Round trips made by this isolate: read by the benchmarks (bench/), never by request logic.
-round_trips = 0
-
-
 class StorageError(Exception):
     """D1 is unbound or a statement failed; the message names the statement, not its values."""
 
@@ -60,9 +56,7 @@ def _result(js_result) -> Result:
 
 async def execute(env, statement: Statement) -> Result:
     """Run one statement in one round trip."""
-    global round_trips
     db = _binding(env)
-    round_trips += 1
     try:
         return _result(await _prepare(db, statement).all())
     except Exception as exc:  # a JsException from D1: SQL error, D1 down
@@ -71,9 +65,7 @@ async def execute(env, statement: Statement) -> Result:
 
 async def batch(env, statements: list[Statement]) -> list[Result]:
     """Run statements in one round trip, as one transaction (all or nothing)."""
-    global round_trips
     db = _binding(env)
-    round_trips += 1
     try:
         results = await db.batch(to_js([_prepare(db, s) for s in statements]))
     except Exception as exc:
