@@ -61,14 +61,14 @@ class Default(WorkerEntrypoint):
         if endpoint == "":
             return http.json_error(404, "not_found", "no such footfall endpoint")
         allowed = routes.ENDPOINTS[endpoint]
-        if js_request.method == "OPTIONS" and endpoint in ("init", "heartbeat", "event"):
+        if js_request.method == "OPTIONS" and endpoint in routes.COLLECTION:
             return collect.preflight(js_request, settings)
         if js_request.method not in allowed:
             return http.json_error(405, "method_not_allowed", f"use {' or '.join(allowed)}",
                                    {"Allow": ", ".join(allowed)})
         if endpoint == "script.js":
             return script.serve(js_request)
-        if endpoint in ("init", "heartbeat", "event"):
+        if endpoint in routes.COLLECTION:
             return await collect.handle(endpoint, js_request, self.env, settings, site, now_ms)
         return await self._owner(endpoint, js_request, settings, site, url.path, now_ms)
 

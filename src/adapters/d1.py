@@ -21,7 +21,6 @@ class Result(NamedTuple):
     changes: int
     rows: list[dict]
     rows_read: int
-    rows_written: int
 
 
 def _binding(env):
@@ -50,7 +49,6 @@ def _result(js_result) -> Result:
         changes=int(getattr(meta, "changes", 0) or 0),
         rows=_rows(js_result.results),
         rows_read=int(getattr(meta, "rows_read", 0) or 0),
-        rows_written=int(getattr(meta, "rows_written", 0) or 0),
     )
 
 

@@ -10,7 +10,6 @@ import hmac
 
 COOKIE = "footfall_session"
 SESSION_MS = 7 * 24 * 3600 * 1000
-MIN_TOKEN_LENGTH = 16
 
 
 def _key(token: str) -> bytes:

@@ -93,10 +93,6 @@ class Verdict(NamedTuple):
     score: int  # 0: surely a person .. 100: surely not
     reasons: tuple[str, ...]
 
-    @property
-    def is_person(self) -> bool:
-        return self.bot_class in PEOPLE
-
 
 class Signals(NamedTuple):
     """What the edge knows about a request, as plain values (None: not known)."""

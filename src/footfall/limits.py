@@ -14,6 +14,8 @@ MAX_URL = 2048
 MAX_ANCHOR_TEXT = 1024
 MAX_USER_AGENT = 512
 MAX_EVENT_NAME = 64
+# The owner's DASHBOARD_TOKEN: long enough that guessing it is hopeless, rate limit or not.
+MIN_TOKEN_LENGTH = 16
 MAX_UTM_VALUE = 256
 
 # Seconds a heartbeat may add: the tracker's schedule (see client/) sends only these.

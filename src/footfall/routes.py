@@ -19,6 +19,10 @@ ENDPOINTS = {
 }
 
 
+# The wire contract's beacons (CORS preflight applies to these only).
+COLLECTION = ("init", "heartbeat", "event")
+
+
 def match(prefix: str, path: str) -> str | None:
     """The footfall endpoint a path names ("" for an unknown one), or None for the site."""
     if path == prefix:

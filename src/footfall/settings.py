@@ -8,6 +8,7 @@ from typing import NamedTuple
 from urllib.parse import urlsplit
 
 from footfall.errors import ConfigError
+from footfall.limits import MIN_TOKEN_LENGTH
 
 DEFAULT_PREFIX = "/_ff"
 DEFAULT_ORIGIN_TIMEOUT_MS = 10_000
@@ -148,8 +149,9 @@ def parse_token(raw: str | None) -> str | None:
     value = (raw or "").strip()
     if not value:
         return None
-    if len(value) < 16:
-        raise ConfigError("DASHBOARD_TOKEN", "must be at least 16 characters (e.g. `openssl rand -hex 24`)")
+    if len(value) < MIN_TOKEN_LENGTH:
+        raise ConfigError("DASHBOARD_TOKEN", f"must be at least {MIN_TOKEN_LENGTH} characters "
+                                             "(e.g. `openssl rand -hex 24`)")
     return value
 
 

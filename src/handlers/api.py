@@ -8,7 +8,7 @@ values, read from the same report the dashboard shows.
 import csv
 import io
 import json
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from adapters import d1, http
 from footfall import body as request_body
@@ -166,6 +166,5 @@ async def export(js_request, env, settings: Settings, site: str, now_ms: int):
     headers = {"content-type": "text/csv; charset=utf-8", "cache-control": "no-store",
                "content-disposition": f'attachment; filename="footfall-{table}-{day_from}-{day_to}-{page}.csv"'}
     if len(result.rows) > EXPORT_PAGE:
-        query_next = "&".join(f"{k}={v}" for k, v in {**params, "page": str(page + 1)}.items())
-        headers["link"] = f'<?{query_next}>; rel="next"'
+        headers["link"] = f'<?{urlencode({**params, "page": str(page + 1)})}>; rel="next"'
     return http.make_response(out.getvalue(), 200, headers)

@@ -21,7 +21,7 @@ MAX_FORM_BYTES = 4096
 HISTORY_DAYS = 90
 
 
-def _closed(settings: Settings):
+def _closed():
     return http.json_error(404, "dashboard_disabled",
                            "set the DASHBOARD_TOKEN secret (wrangler secret put DASHBOARD_TOKEN) to open the dashboard")
 
@@ -42,7 +42,7 @@ def query_from_params(params: dict, settings: Settings, site: str, now_ms: int) 
 
 async def dashboard(js_request, env, settings: Settings, site: str, now_ms: int):
     if settings.dashboard_token is None and not settings.dashboard_public:
-        return _closed(settings)
+        return _closed()
     if not settings.dashboard_public and not owner.is_owner(js_request, settings, now_ms):
         return _redirect(f"{settings.prefix}/login")
     params = dict(parse_qsl(urlsplit(js_request.url).query))
@@ -60,7 +60,7 @@ async def dashboard(js_request, env, settings: Settings, site: str, now_ms: int)
 
 async def login(js_request, settings: Settings, site: str, now_ms: int):
     if settings.dashboard_token is None:
-        return _closed(settings)
+        return _closed()
     nonce = owner.new_nonce()
     if js_request.method == "GET":
         return http.make_response(render.login_page(settings.prefix, nonce), 200, owner.page_headers(nonce))

@@ -4,7 +4,7 @@ the dashboard public. Also the security headers every owner-facing page carries.
 import secrets
 
 from adapters import http
-from footfall import auth
+from footfall import auth, body
 from footfall.settings import Settings
 
 
@@ -19,11 +19,8 @@ def is_owner(js_request, settings: Settings, now_ms: int) -> bool:
 
 def same_origin(js_request, site: str) -> bool:
     """A form POST must come from a page of this site (SameSite=Strict is the first line)."""
-    origin = http.header(js_request, "origin")
-    if origin is None:
-        return True  # not a browser form post (curl, scripts): the token itself is the check
-    host = origin.split("://", 1)[-1].split("/", 1)[0].split(":")[0].lower()
-    return host == site
+    # No Origin: not a browser form post (curl, scripts), and the token itself is the check.
+    return body.origin_allowed(http.header(js_request, "origin"), site, frozenset())
 
 
 def new_nonce() -> str:

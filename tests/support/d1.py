@@ -15,22 +15,20 @@ from .processes import NPX, ROOT
 DATA_TABLES = ("pageviews", "events", "hits", "salts", "daily_pages", "daily_dimensions", "daily_events")
 
 
-def wrangler_query(persist_to: Path, sql: str) -> list[dict]:
+def _wrangler_execute(persist_to: Path, *what: str) -> list[dict]:
     out = subprocess.run(
-        [*NPX, "wrangler", "d1", "execute", "DB", "--local", "--persist-to", str(persist_to), "--json",
-         "--command", sql],
+        [*NPX, "wrangler", "d1", "execute", "DB", "--local", "--persist-to", str(persist_to), "--json", *what],
         cwd=ROOT, check=True, capture_output=True, text=True,
     )
     return json.loads(out.stdout)[0]["results"]
+
+
+def wrangler_query(persist_to: Path, sql: str) -> list[dict]:
+    return _wrangler_execute(persist_to, "--command", sql)
 
 
 def wrangler_file(persist_to: Path, file: Path) -> list[dict]:
-    out = subprocess.run(
-        [*NPX, "wrangler", "d1", "execute", "DB", "--local", "--persist-to", str(persist_to), "--json",
-         "--file", str(file)],
-        cwd=ROOT, check=True, capture_output=True, text=True,
-    )
-    return json.loads(out.stdout)[0]["results"]
+    return _wrangler_execute(persist_to, "--file", str(file))
 
 
 class LocalDatabase:
