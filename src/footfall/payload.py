@@ -137,13 +137,17 @@ def parse_page_load(body: dict) -> PageLoad:
 
 
 def parse_heartbeat(body: dict) -> Heartbeat:
+    """`{uuid, total}` (footfall's tracker: the running total, one beacon per flush) or the
+    original `{uuid, delta}` with a whitelisted delta; both together must agree."""
     uuid = parse_uuid(body)
     delta = body.get("delta")
+    total = _optional_count(body, "total", MAX_TOTAL_SECONDS)
+    if delta is None and total is not None:
+        return Heartbeat(uuid=uuid, delta=0, total=total)
     allowed = ", ".join(str(d) for d in sorted(HEARTBEAT_DELTAS))
     # bool is an int in Python; JSON true is not a number of seconds.
     if delta is None or isinstance(delta, bool) or not isinstance(delta, int) or delta not in HEARTBEAT_DELTAS:
-        raise _bad("delta", f"must be one of {allowed}")
-    total = _optional_count(body, "total", MAX_TOTAL_SECONDS)
+        raise _bad("delta", f"must be one of {allowed} (or send the running total)")
     if total is not None and total < delta:
         raise _bad("total", "must include this heartbeat's delta")
     return Heartbeat(uuid=uuid, delta=delta, total=total)

@@ -117,3 +117,15 @@ def test_bad_events_are_rejected(fields, code):
 def test_allowed_custom_event_is_accepted():
     record = parse_event({"uuid": UUID, "page": "/", "type": "custom", "name": "signup"}, frozenset({"signup"}))
     assert (record.type, record.name, record.url) == ("custom", "signup", None)
+
+
+@pytest.mark.parametrize("total", [0, 1, 29, 7 * 24 * 3600], ids=["zero", "one", "odd", "max"])
+def test_a_running_total_alone_is_a_heartbeat(total):
+    beat = parse_heartbeat({"uuid": UUID, "total": total})
+    assert (beat.delta, beat.total) == (0, total)
+
+
+@pytest.mark.parametrize("total", [-1, 7 * 24 * 3600 + 1, "5", 1.5, True],
+                         ids=["negative", "over-max", "string", "float", "bool"])
+def test_a_bad_total_alone_is_rejected(total):
+    assert rejected(parse_heartbeat, {"uuid": UUID, "total": total}).code == "invalid_total"
