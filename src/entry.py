@@ -1,7 +1,6 @@
-"""footfall's Worker entrypoint: route each request, and never let an exception out.
-
-Requests under FOOTFALL_PATH (default /_ff) go to footfall's handlers; everything else is
-the site's and goes to the proxy. See docs/ARCHITECTURE.md for a request's whole way.
+"""footfall's Worker entrypoint: settings, one dispatch through the route table, and the
+last-resort catch. The edge converts the JS request and response (edge/); everything
+between is plain Python (app/, handlers/, footfall/). See docs/ARCHITECTURE.md.
 """
 
 import time
@@ -10,19 +9,26 @@ from urllib.parse import urlsplit
 
 from workers import WorkerEntrypoint
 
-from adapters import d1, http
-from footfall import routes
-from footfall.errors import ConfigError, Rejection
+from app.context import Context
+from app.http import json_error
+from app.routes import ROUTES, SITE
+from app.routing import serve
+from edge.d1 import D1Store
+from edge.origin import FetchOrigin
+from edge.requests import test_now_ms, to_request
+from edge.responses import to_js_response
+from edge.tasks import WaitUntil
+from footfall import maintenance
 from footfall.log import log
-from footfall.settings import VARIABLES, parse_settings
-from handlers import collect, proxy, script
+from footfall.settings import VARIABLES, Settings, parse_settings
 
 # Parsed settings, kept for the isolate's life: a Worker's variables are fixed per deployment
 # (a new deploy starts new isolates), and reading a dozen of them per request costs CPU.
-_settings = None
+_settings: Settings | None = None
+_origin = FetchOrigin()
 
 
-def load_settings(env):
+def load_settings(env) -> Settings:
     global _settings
     if _settings is None:
         values = {}
@@ -40,67 +46,23 @@ class Default(WorkerEntrypoint):
         # workerd hands a class entrypoint the JS Request; the SDK's Request wraps one.
         js_request = getattr(request, "js_object", request)
         try:
-            return await self._route(js_request)
-        except ConfigError as exc:
-            log("error", "configuration error", setting=exc.setting, reason=str(exc))
-            return http.json_error(500, "misconfigured", f"footfall is misconfigured: {exc}")
+            plain = to_request(js_request)
         except Exception:
-            log("error", "unhandled exception", traceback=traceback.format_exc())
-            return http.json_error(500, "internal_error", "internal error")
+            log("error", "unreadable request", traceback=traceback.format_exc())
+            return to_js_response(json_error(400, "bad_request", "the request could not be read"))
 
-    async def _route(self, js_request):
-        settings = load_settings(self.env)
-        url = urlsplit(js_request.url)
-        site = (url.hostname or "").lower()
-        now_ms = int(time.time() * 1000)
-        endpoint = routes.match(settings.prefix, url.path)
-        if endpoint is None:
-            return await proxy.forward(js_request, self.env, self.ctx, settings, site, url.path, now_ms)
-        if settings.problem is not None:
-            raise settings.problem  # footfall's endpoints name it; the site above kept working
-        if endpoint == "":
-            return http.json_error(404, "not_found", "no such footfall endpoint")
-        allowed = routes.ENDPOINTS[endpoint]
-        if js_request.method == "OPTIONS" and endpoint in routes.COLLECTION:
-            return collect.preflight(js_request, settings)
-        if js_request.method not in allowed:
-            return http.json_error(405, "method_not_allowed", f"use {' or '.join(allowed)}",
-                                   {"Allow": ", ".join(allowed)})
-        if endpoint == "script.js":
-            return script.serve(js_request)
-        if endpoint in routes.COLLECTION:
-            return await collect.handle(endpoint, js_request, self.env, settings, site, now_ms)
-        return await self._owner(endpoint, js_request, settings, site, url.path, now_ms)
+        def context() -> Context:
+            return Context(settings=load_settings(self.env), site=(urlsplit(plain.url).hostname or "").lower(),
+                           now_ms=test_now_ms(js_request) or int(time.time() * 1000), store=D1Store(self.env),
+                           origin=_origin, tasks=WaitUntil(self.ctx))
 
-    async def _owner(self, endpoint, js_request, settings, site, path, now_ms):
-        """The owner's pages and API; D1 trouble there is a 503, never a stack trace."""
-        # Imported on first use: visitors' requests never pay for the dashboard's modules.
-        from handlers import api, dashboard
-
-        try:
-            if endpoint == "dashboard":
-                return await dashboard.dashboard(js_request, self.env, settings, site, now_ms)
-            if endpoint == "login":
-                return await dashboard.login(js_request, settings, site, now_ms)
-            if endpoint == "logout":
-                return await dashboard.logout(js_request, settings, site)
-            if endpoint == "history/":
-                return await dashboard.history(js_request, self.env, settings, site, path, now_ms)
-            if endpoint == "api/v1/query":
-                return await api.query(js_request, self.env, settings, site, now_ms)
-            return await api.export(js_request, self.env, settings, site, now_ms)
-        except Rejection as rejection:
-            return http.rejection_response(rejection)
-        except d1.StorageError as exc:
-            log("error", "analytics storage failed", endpoint=endpoint, reason=str(exc))
-            return http.json_error(503, "storage_unavailable", "analytics storage is unavailable; try again later")
+        return to_js_response(await serve(ROUTES, SITE, plain, context))
 
     async def scheduled(self, controller, env=None, ctx=None):
-        """The cron trigger: rollups, old salts, retention (handlers/maintenance.py)."""
-        from handlers import maintenance
-
+        """The cron trigger: rollups, old salts, retention (footfall/maintenance.py)."""
         try:
-            await maintenance.run(self.env, load_settings(self.env), int(time.time() * 1000))
+            now_ms = int(getattr(controller, "scheduledTime", 0) or time.time() * 1000)
+            await maintenance.run(D1Store(self.env), load_settings(self.env), now_ms)
         except Exception:
             # Logged, then raised so the run counts as failed; the next run resumes.
             log("error", "maintenance failed", traceback=traceback.format_exc())

@@ -1,8 +1,8 @@
 """Checks on a collection request before and after its body is read.
 
-Order matters and follows the wire contract: media type (415), declared size (413), then
-the bytes themselves (400). The edge reads at most MAX_BODY_BYTES + 1 bytes, so a body
-that is too large is known without reading it all.
+Order matters and follows the wire contract: media type (415), size (413: declared and
+streamed, both in app.http.Request.read_body, which reads at most the limit + 1 bytes), then
+the bytes themselves (400).
 """
 
 import json
@@ -27,18 +27,6 @@ def check_media_type(content_type: str | None) -> None:
     media_type = (content_type or "").split(";", 1)[0].strip().lower()
     if media_type not in BODY_MEDIA_TYPES:
         raise Rejection(415, "unsupported_media_type", "send the body as application/json or text/plain")
-
-
-def check_declared_length(content_length: str | None) -> None:
-    """Reject on the Content-Length header alone, before any byte is read."""
-    if content_length is None:
-        return
-    try:
-        declared = int(content_length.strip())
-    except ValueError:
-        raise Rejection(400, "bad_content_length", "Content-Length is not a number") from None
-    if declared > MAX_BODY_BYTES:
-        raise Rejection(413, "body_too_large", f"the body may be at most {MAX_BODY_BYTES} bytes")
 
 
 def _reject_constant(name: str):

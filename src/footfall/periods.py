@@ -5,7 +5,7 @@ from datetime import date
 
 from footfall.errors import Rejection
 from footfall.queries import FILTER_COLUMNS
-from footfall.rollups import shift_day
+from footfall.days import shift_day
 
 PERIODS = {"today": 0, "7d": 6, "30d": 29}
 MAX_SPAN_DAYS = 3660

@@ -3,33 +3,22 @@ dashboard (which runs them for today, and for filtered ranges within retention).
 
 A Scope says which raw rows: a range of days, one site or all, and equality filters on
 whitelisted columns. Values always travel as parameters; column names only ever come from
-FILTER_COLUMNS, never from a request.
+footfall.dimensions, never from a request.
 """
 
 from typing import NamedTuple
 
+from footfall import dimensions
 from footfall.bots import PEOPLE
 
 VISIT_GAP_MS = 30 * 60 * 1000
 BOUNCE_SECONDS = 10
 PEOPLE_SQL = "(" + ", ".join(f"'{c}'" for c in PEOPLE) + ")"  # constants, not visitor data
 
-# Filter name (API, dashboard) -> pageviews column.
-FILTER_COLUMNS = {
-    "page": "path",
-    "referrer": "referrer_host",
-    "channel": "channel",
-    "country": "country",
-    "device": "device",
-    "browser": "browser",
-    "os": "os",
-}
-# The filters the proxy's hits can honour (hits know the path and the country only).
-HIT_FILTERS = ("page", "country")
-
-# Dimensions of people's page views: rolled up daily, shown by the dashboard.
-DIMENSIONS = ("channel", "referrer_host", "utm_source", "utm_medium", "utm_campaign", "utm_term",
-              "utm_content", "country", "browser", "os", "device")
+# The vocabulary (footfall.dimensions): filter key -> column, filters hits honour, rolled-up dimensions.
+FILTER_COLUMNS = dimensions.FILTER_COLUMNS
+HIT_FILTERS = dimensions.HIT_FILTERS
+DIMENSIONS = dimensions.ROLLED_UP
 
 
 class Scope(NamedTuple):

@@ -11,12 +11,10 @@ page view. A visit ends after 30 minutes without activity; a bounce is a visit o
 view with under 10 seconds on it.
 """
 
-from datetime import date, timedelta
 
 from footfall import queries
-from footfall.clock import local_day
-from footfall.sql import HEARTBEAT_WINDOW_MS
-from footfall.writes import Statement
+from footfall.days import local_day, month_bounds, shift_day
+from footfall.store import Statement
 
 MAX_DAYS_PER_RUN = 7
 PURGE_BATCH = 5000
@@ -122,23 +120,6 @@ PURGES = (
     ("purge_hits", f"DELETE FROM hits WHERE id IN "
                    f"(SELECT id FROM hits WHERE day < ?1 AND day <= ?2 LIMIT {PURGE_BATCH})"),
 )
-
-
-def shift_day(day: str, days: int) -> str:
-    return (date.fromisoformat(day) + timedelta(days=days)).isoformat()
-
-
-def last_closed_day(now_ms: int, offset_minutes: int) -> str:
-    """The newest day no heartbeat can change any more: its page loads are all older than
-    the heartbeat window."""
-    return shift_day(local_day(now_ms - HEARTBEAT_WINDOW_MS, offset_minutes), -1)
-
-
-def month_bounds(day: str) -> tuple[str, str, str]:
-    """('YYYY-MM', first day, last day) of the month a day is in."""
-    first = date.fromisoformat(day).replace(day=1)
-    last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
-    return first.isoformat()[:7], first.isoformat(), last.isoformat()
 
 
 def rollup_day(day: str, now_ms: int) -> list[Statement]:

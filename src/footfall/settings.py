@@ -16,7 +16,8 @@ DEFAULT_ORIGIN_TIMEOUT_MS = 10_000
 # The variables the Worker reads; the edge copies exactly these out of `env`.
 VARIABLES = ("FOOTFALL_PATH", "ORIGIN_URL", "ORIGIN_TIMEOUT_MS", "EVENT_NAMES", "VISITOR_ID",
              "DAY_UTC_OFFSET", "RETENTION_DAYS", "DASHBOARD_TOKEN", "DASHBOARD_PUBLIC", "HISTORY_PUBLIC",
-             "CORS_ORIGINS")
+             "CORS_ORIGINS", "HONOUR_DNT",
+             "INJECT_TAG", "TAG_ATTRIBUTES")
 DEFAULT_RETENTION_DAYS = 30
 
 _PREFIX_RE = re.compile(r"^(/[A-Za-z0-9._~-]+)+$")
@@ -44,6 +45,9 @@ class Settings(NamedTuple):
     dashboard_public: bool = False
     history_public: bool = False
     cors_origins: frozenset[str] = frozenset()  # other origins whose pages may send beacons
+    honour_dnt: bool = True  # DNT: 1 or Sec-GPC: 1 -> nothing stored (footfall.privacy)
+    inject_tag: bool = True  # the proxy adds the tracker's tag to the HTML pages it serves
+    tag_attributes: tuple[tuple[str, str], ...] = ()  # data-* options on that tag
     # A bad analytics variable: footfall's endpoints answer with it, the site keeps working.
     problem: ConfigError | None = None
 
@@ -170,6 +174,23 @@ def parse_cors_origins(raw: str | None) -> frozenset[str]:
     return frozenset(origins)
 
 
+_ATTRIBUTE_RE = re.compile(r"^data-[a-z][a-z0-9-]{0,40}$")
+_ATTRIBUTE_VALUE_RE = re.compile(r"^[A-Za-z0-9 _.,:/|*+-]{0,200}$")
+
+
+def parse_tag_attributes(raw: str | None) -> tuple[tuple[str, str], ...]:
+    """The injected tag's options: "data-hash data-downloads=pdf|zip" (space-separated).
+    Values are spliced into HTML, so only characters that need no escaping are allowed."""
+    out = []
+    for item in (raw or "").split():
+        name, _, value = item.partition("=")
+        if not _ATTRIBUTE_RE.match(name) or not _ATTRIBUTE_VALUE_RE.match(value):
+            raise ConfigError("TAG_ATTRIBUTES", "must be space-separated data-* attributes like "
+                                                "data-hash data-downloads=pdf|zip (letters, digits and _.,:/|*+-)")
+        out.append((name, value))
+    return tuple(out)
+
+
 def parse_settings(variables: dict[str, str | None]) -> Settings:
     """Parse the raw variables. A bad ORIGIN_URL or ORIGIN_TIMEOUT_MS raises ConfigError: the
     proxy cannot work without them. Any other bad variable is kept as `problem` (the first one)
@@ -179,7 +200,9 @@ def parse_settings(variables: dict[str, str | None]) -> Settings:
     timeout = parse_timeout(variables.get("ORIGIN_TIMEOUT_MS"))
     problems: list[ConfigError] = []
 
-    def lenient(parse, *args, default):
+    def lenient(parse, *args, default, missing=None):
+        if missing is not None and (args[-1] is None or str(args[-1]).strip() == ""):
+            return missing  # unset: this variable's default differs from parse()'s
         try:
             return parse(*args)
         except ConfigError as exc:

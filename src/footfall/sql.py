@@ -13,10 +13,11 @@ Each collection request is one statement, one D1 round trip:
   so only an unknown page load gives 0.
 """
 
+from footfall.days import HEARTBEAT_WINDOW_MS
+
 # How far back /init looks for the proxy's hit of the same page (the page, then its script,
 # then the beacon: seconds at most; minutes allow slow connections).
 HIT_LOOKBACK_MS = 10 * 60 * 1000
-HEARTBEAT_WINDOW_MS = 6 * 3600 * 1000
 HEARTBEAT_SLACK_SECONDS = 30  # one heartbeat interval
 
 INSERT_PAGE_LOAD = """

@@ -15,8 +15,8 @@ from typing import NamedTuple
 
 from footfall import queries
 from footfall.bots import PEOPLE
-from footfall.rollups import shift_day
-from footfall.writes import Statement
+from footfall.days import days_touched, shift_day
+from footfall.store import Statement, Store
 
 REALTIME_MS = 5 * 60 * 1000
 TOP = 20
@@ -30,6 +30,7 @@ class Query(NamedTuple):
     now_ms: int
     filters: tuple[tuple[str, str], ...] = ()
     retention_days: int = 30
+    offset_minutes: int = 0  # the owner's day boundary (footfall.days)
 
 
 def _parts(q: Query) -> tuple[tuple[str, str] | None, tuple[str, str] | None, str | None]:
@@ -109,7 +110,8 @@ def plan(q: Query, use_months: bool = True) -> list[Statement]:
         if scope.honours_hits:  # hits know only the path and the country
             named.append(("t_hit_counts", queries.hit_counts(scope)))
         out += [Statement(name, sql, tuple(params)) for name, (sql, params) in named]
-    days = sorted({shift_day(q.today, -1), q.today}) if q.now_ms % 86_400_000 < REALTIME_MS else [q.today]
+    # The last five minutes may reach into yesterday (local yesterday: the day offset applies).
+    days = days_touched(q.now_ms, REALTIME_MS, q.offset_minutes)
     people = ", ".join("?" * len(PEOPLE))
     out.append(Statement("realtime", f"SELECT path, visitor FROM pageviews WHERE day IN ({', '.join('?' * len(days))}) "
                                      f"AND site = ? AND ts >= ? AND bot_class IN ({people})",
@@ -344,3 +346,17 @@ def assemble(q: Query, rows: dict[str, list[dict]]) -> dict:
         },
         "sites": sorted({r["site"] for r in rows.get("sites", [])} | {q.site}),
     }
+
+
+def cost_headers(rows_read: dict[str, int]) -> dict[str, str]:
+    """What a load cost in D1 rows read, in total and per statement (for `make bench`)."""
+    return {"x-footfall-rows-read": str(sum(rows_read.values())),
+            "x-footfall-rows-read-detail": ",".join(f"{k}={v}" for k, v in rows_read.items())}
+
+
+async def report(store: Store, q: Query) -> tuple[dict, dict[str, int]]:
+    """The report, and the rows the store read for each of its statements (one batch)."""
+    statements = plan(q)
+    results = await store.batch(statements)
+    rows = {s.name: r.rows for s, r in zip(statements, results)}
+    return assemble(q, rows), {s.name: r.rows_read for s, r in zip(statements, results)}

@@ -5,19 +5,12 @@ exact values that reach D1 are unit-tested without a database.
 """
 
 import secrets
-from typing import NamedTuple
-
 from footfall import channels, sql
-from footfall.clock import local_day
+from footfall.days import local_day
 from footfall.limits import MAX_SEQ
 from footfall.payload import Event, Heartbeat, PageLoad
 from footfall.profile import Profile
-
-
-class Statement(NamedTuple):
-    name: str  # named in logs and errors, never the parameters (they are visitor data)
-    sql: str
-    params: tuple
+from footfall.store import Statement
 
 
 def page_load(record: PageLoad, site: str, now_ms: int, offset_minutes: int, who: Profile) -> Statement:

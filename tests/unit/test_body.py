@@ -2,7 +2,7 @@
 
 import pytest
 
-from footfall.body import check_declared_length, check_media_type, decode_object
+from footfall.body import check_media_type, decode_object
 from footfall.errors import Rejection
 
 
@@ -16,16 +16,6 @@ def test_other_media_types_are_415(value):
     with pytest.raises(Rejection) as info:
         check_media_type(value)
     assert info.value.status == 415
-
-
-@pytest.mark.parametrize("value,status", [("4096", None), ("4097", 413), ("abc", 400), (None, None)])
-def test_declared_length(value, status):
-    if status is None:
-        check_declared_length(value)
-    else:
-        with pytest.raises(Rejection) as info:
-            check_declared_length(value)
-        assert info.value.status == status
 
 
 @pytest.mark.parametrize("raw,code", [

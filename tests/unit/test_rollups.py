@@ -7,7 +7,7 @@ import pytest
 
 from support.schema import memory_database
 
-from footfall import rollups
+from footfall import days, rollups
 
 DAY = "2026-11-20"
 T0 = 1_795_132_800_000  # 2026-11-20T00:00:00Z
@@ -117,4 +117,4 @@ def test_rolling_a_day_twice_gives_the_same_rows(con):
 def test_last_closed_day_follows_the_offset_and_the_heartbeat_window(now_iso, offset, closed):
     from datetime import datetime, timezone
     now = int(datetime.fromisoformat(now_iso).replace(tzinfo=timezone.utc).timestamp() * 1000)
-    assert rollups.last_closed_day(now, offset) == closed
+    assert days.last_closed_day(now, offset) == closed

@@ -1,8 +1,9 @@
-"""Proxy targets (footfall.upstream) and routing (footfall.routes)."""
+"""Proxy targets (footfall.upstream) and routing (app.routing, app.routes)."""
 
 import pytest
 
-from footfall import routes
+from app import routing
+from app.routes import ROUTES
 from footfall.settings import Origin
 from footfall.upstream import connection_listed, target_url
 
@@ -30,10 +31,21 @@ def test_connection_listed_names():
     assert connection_listed(None) == []
 
 
-@pytest.mark.parametrize("path,endpoint", [
-    ("/_ff/init", "init"), ("/_ff/heartbeat", "heartbeat"), ("/_ff/event", "event"), ("/_ff/script.js", "script.js"),
-    ("/_ff", ""), ("/_ff/", ""), ("/_ff/unknown", ""), ("/_ff/init/x", ""),
-    ("/", None), ("/_ffx/init", None), ("/blog/_ff/init", None), ("/_FF/init", None),
-])
-def test_routes(path, endpoint):
-    assert routes.match("/_ff", path) == endpoint
+@pytest.mark.parametrize("prefix,path,route,params", [
+    ("/_ff", "/_ff/init", "init", {}), ("/_ff", "/_ff/heartbeat", "heartbeat", {}),
+    ("/_ff", "/_ff/event", "event", {}), ("/_ff", "/_ff/script.js", "script.js", {}),
+    ("/_ff", "/_ff/history/blog/a.html.svg", "history/{path}.svg", {"path": "blog/a.html"}),
+    # The seam bug: the page's path came from splitting the URL at "/history/", which with
+    # FOOTFALL_PATH=/history split at the prefix itself and read the wrong page.
+    ("/history", "/history/history/notes/history/x.svg", "history/{path}.svg", {"path": "notes/history/x"}),
+    ("/_ff", "/_ff", "", None), ("/_ff", "/_ff/", "", None), ("/_ff", "/_ff/unknown", "", None),
+    ("/_ff", "/_ff/init/x", "", None), ("/_ff", "/_ff/history/.svg", "", None),
+    ("/_ff", "/", None, None), ("/_ff", "/_ffx/init", None, None), ("/_ff", "/blog/_ff/init", None, None),
+    ("/_ff", "/_FF/init", None, None),
+], ids=lambda v: str(v))
+def test_routes(prefix, path, route, params):
+    found = routing.find(ROUTES, prefix, path)
+    if route in (None, ""):
+        assert found == route
+    else:
+        assert (found[0].path, found[1]) == (route, params)

@@ -6,7 +6,7 @@ import pytest
 from support.schema import memory_database
 
 from footfall import writes
-from footfall.clock import local_day
+from footfall.days import local_day
 from footfall.payload import parse_event, parse_heartbeat, parse_page_load
 from footfall.profile import Client, build
 

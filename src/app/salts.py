@@ -5,20 +5,24 @@ NOTHING and then read the row back in the same batch, so both end with the one s
 After that the isolate keeps it in memory and collection stays at one D1 round trip.
 """
 
-from adapters import d1
 from footfall import sql, visitors
-from footfall.writes import Statement
+from footfall.store import Statement, Store
 
 _cache: dict[str, bytes] = {}
 
 
-async def salt_for(env, day: str) -> bytes:
+def forget() -> None:
+    """Drop the remembered salts (a test that brings its own database)."""
+    _cache.clear()
+
+
+async def salt_for(store: Store, day: str) -> bytes:
     salt = _cache.get(day)
     if salt is not None:
         return salt
     create = Statement("create_salt", sql.CREATE_SALT, (day, visitors.new_salt().hex()))
     read = Statement("read_salt", sql.READ_SALT, (day,))
-    _, found = await d1.batch(env, [create, read])
+    _, found = await store.batch([create, read])
     salt = bytes.fromhex(found.rows[0]["salt"])
     # Keep only the newest two days: the isolate may live across midnight.
     for old in sorted(_cache)[:-1]:

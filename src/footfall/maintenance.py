@@ -1,43 +1,44 @@
-"""The scheduled job (cron trigger in wrangler.toml): rollups, salts, retention.
+"""The scheduled job (cron trigger in wrangler.toml): rollups, salts, retention, in order,
+on the store port (entry.py's `scheduled` hands it D1).
 
 Bounded work per run: at most MAX_DAYS_PER_RUN days rolled up, at most MAX_PURGE_ROUNDS
 deletes of PURGE_BATCH rows per table. Whatever is left is picked up by the next run.
 """
 
-from adapters import d1
 from footfall import rollups
+from footfall.days import last_closed_day
 from footfall.log import log
 from footfall.settings import Settings
-from footfall.writes import Statement
+from footfall.store import Statement, Store
 
 
-async def run(env, settings: Settings, now_ms: int) -> dict:
+async def run(store: Store, settings: Settings, now_ms: int) -> dict:
     if settings.problem is not None:
         raise settings.problem  # no rollups under a misread day boundary or retention
     offset = settings.day_offset_minutes
-    closed = rollups.last_closed_day(now_ms, offset)
-    state = await d1.execute(env, Statement("read_done", rollups.READ_DONE, ()))
+    closed = last_closed_day(now_ms, offset)
+    state = await store.execute(Statement("read_done", rollups.READ_DONE, ()))
     done = state.rows[0]["done_until"] if state.rows else ""
 
-    found = await d1.execute(env, Statement("days_with_data", rollups.DAYS_WITH_DATA, (done, closed)))
+    found = await store.execute(Statement("days_with_data", rollups.DAYS_WITH_DATA, (done, closed)))
     days = [row["day"] for row in found.rows][: rollups.MAX_DAYS_PER_RUN]
     for day in days:
-        await d1.batch(env, rollups.rollup_day(day, now_ms))
+        await store.batch(rollups.rollup_day(day, now_ms))
     if len(found.rows) <= rollups.MAX_DAYS_PER_RUN and closed > (days[-1] if days else done):
         # Days without any data up to `closed` are done too.
-        await d1.execute(env, Statement("mark_done", rollups.MARK_DONE, (closed, now_ms)))
+        await store.execute(Statement("mark_done", rollups.MARK_DONE, (closed, now_ms)))
         done = closed
     elif days:
         done = days[-1]
 
-    salts = await d1.execute(env, Statement("delete_old_salts", rollups.DELETE_OLD_SALTS,
+    salts = await store.execute(Statement("delete_old_salts", rollups.DELETE_OLD_SALTS,
                                             (rollups.salt_cutoff(now_ms, offset),)))
     purged = {}
     cutoff = rollups.purge_cutoff(now_ms, offset, settings.retention_days)
     for name, sql in rollups.PURGES:
         purged[name] = 0
         for _ in range(rollups.MAX_PURGE_ROUNDS):
-            result = await d1.execute(env, Statement(name, sql, (cutoff, done)))
+            result = await store.execute(Statement(name, sql, (cutoff, done)))
             purged[name] += result.changes
             if result.changes < rollups.PURGE_BATCH:
                 break

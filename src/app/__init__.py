@@ -1,0 +1,2 @@
+"""The Worker's plain-Python HTTP layer: requests, responses, the route table and the
+context handlers receive. Nothing here imports `js`; `edge/` converts at the boundary."""

@@ -1,0 +1,87 @@
+"""Who may call what: the owner (Bearer token or session cookie), beacons from the site's own
+pages, and the security headers of every owner-facing page. The route table (app/routes.py)
+names one policy per route; app/routing.py applies it before the handler runs."""
+
+import secrets
+from enum import Enum
+
+from app.http import Request, Response, json_error, json_response, redirect
+from footfall import auth, body
+from footfall.settings import Settings
+
+
+class Access(Enum):
+    BEACON = "beacon"  # anyone, from this site's pages or an allowed origin (CORS)
+    PUBLIC = "public"  # anyone
+    OWNER = "owner"  # the owner only
+    OWNER_OR_PUBLIC = "owner-or-public"  # the owner, or anyone when DASHBOARD_PUBLIC
+    DASHBOARD = "dashboard"  # as OWNER_OR_PUBLIC; others are sent to the login page
+    HISTORY = "history"  # the owner, or anyone when HISTORY_PUBLIC or DASHBOARD_PUBLIC
+
+
+def is_owner(request: Request, settings: Settings, now_ms: int) -> bool:
+    token = settings.dashboard_token
+    if token is None:
+        return False
+    if auth.bearer_matches(request.header("authorization"), token):
+        return True
+    return auth.session_valid(auth.cookie_value(request.header("cookie")), token, now_ms)
+
+
+def same_origin(request: Request, site: str) -> bool:
+    """A form POST must come from a page of this site (SameSite=Strict is the first line).
+    No Origin: not a browser form post (curl, scripts), and the token itself is the check."""
+    return body.origin_allowed(request.header("origin"), site, frozenset())
+
+
+def allowed(access: Access, owner: bool, settings: Settings) -> bool:
+    if access in (Access.PUBLIC, Access.BEACON):
+        return True
+    if access is Access.OWNER:
+        return owner
+    if access is Access.HISTORY:
+        return owner or settings.history_public or settings.dashboard_public
+    return owner or settings.dashboard_public
+
+
+def closed() -> Response:
+    return json_error(404, "dashboard_disabled",
+                      "set the DASHBOARD_TOKEN secret (wrangler secret put DASHBOARD_TOKEN) to open the dashboard")
+
+
+def denied(access: Access, settings: Settings) -> Response:
+    """The answer to a request its route's policy refuses."""
+    if access is Access.DASHBOARD:
+        if settings.dashboard_token is None:
+            return closed()
+        return redirect(f"{settings.prefix}/login")
+    if access is Access.HISTORY:
+        return json_error(401, "unauthorized", "log in, or make history plots public (HISTORY_PUBLIC)")
+    return json_response({"error": "unauthorized", "message": "send Authorization: Bearer <DASHBOARD_TOKEN>"},
+                         401, {"www-authenticate": 'Bearer realm="footfall"'})
+
+
+def cors_headers(request: Request, settings: Settings) -> dict[str, str]:
+    """CORS for the allowlisted origins only; same-origin beacons need none. Never a wildcard."""
+    origin = request.header("origin")
+    if origin is None or origin not in settings.cors_origins:
+        return {}
+    return {"access-control-allow-origin": origin, "vary": "Origin"}
+
+
+def new_nonce() -> str:
+    return secrets.token_urlsafe(16)
+
+
+def page_headers(nonce: str) -> dict[str, str]:
+    return {
+        "content-type": "text/html; charset=utf-8",
+        "cache-control": "no-store",
+        "content-security-policy": (f"default-src 'none'; style-src 'nonce-{nonce}'; img-src 'self' data:; "
+                                    "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"),
+        "x-frame-options": "DENY",
+        "x-content-type-options": "nosniff",
+        # same-origin, not no-referrer: with no-referrer a form POST carries "Origin: null",
+        # and the login form's own origin check would refuse it.
+        "referrer-policy": "same-origin",
+    }

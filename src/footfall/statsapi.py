@@ -1,0 +1,103 @@
+"""The stats API's query language: a body (or query string) in, a stats Query out, and the
+report's numbers shaped as rows of dimension values and metric values.
+
+It follows the shape of Plausible's Stats API v2: a site, a date range, metrics, at most one
+dimension and equality filters; names come from the dimension registry (footfall.dimensions).
+"""
+
+from footfall import dimensions, periods
+from footfall.days import local_day
+from footfall.errors import Rejection
+from footfall.settings import Settings
+from footfall.stats import Query
+
+METRICS = ("visitors", "pageviews", "visits", "bounce_rate", "time_on_page", "coverage")
+# API dimension -> where the report keeps it: the daily series, the page lists, or a rolled-up dimension.
+DIMENSIONS = {"time:day": "series", "event:page": "pages", "visit:entry_page": "entry_pages",
+              **{d.api_name: d.name for d in dimensions.REGISTRY if d.rolled_up}}
+FILTER_NAMES = {d.api_name: d.filter_key for d in dimensions.REGISTRY}
+MAX_SITE = 253
+
+
+def _list(value, name) -> list:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [v for v in value.split(",") if v]
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return value
+    raise Rejection(400, f"invalid_{name}", f"{name} must be a list of names")
+
+
+def _filters(raw) -> list[tuple[str, str]]:
+    if isinstance(raw, str):  # GET: page==/x;country==DE
+        raw = [["is", *part.split("==", 1)] for part in raw.split(";") if "==" in part]
+    if not isinstance(raw, list):
+        raise Rejection(400, "invalid_filter", "filters must be a list of [\"is\", dimension, value]")
+    pairs = []
+    for item in raw:
+        if not (isinstance(item, list) and len(item) == 3 and item[0] == "is" and isinstance(item[1], str)):
+            raise Rejection(400, "invalid_filter", "each filter is [\"is\", dimension, value]")
+        name = FILTER_NAMES.get(item[1], item[1])
+        values = item[2] if isinstance(item[2], list) else [item[2]]
+        if len(values) != 1:
+            raise Rejection(400, "invalid_filter", "a filter takes exactly one value")
+        pairs.append((name, values[0]))
+    return pairs
+
+
+def parse_query(data: dict, settings: Settings, site: str, now_ms: int) -> tuple[Query, list[str], str | None]:
+    metrics = _list(data.get("metrics"), "metrics") or ["visitors", "pageviews"]
+    if any(m not in METRICS for m in metrics):
+        raise Rejection(400, "invalid_metrics", "metrics may be " + ", ".join(METRICS))
+    dims = _list(data.get("dimensions"), "dimensions")
+    if len(dims) > 1 or any(d not in DIMENSIONS for d in dims):
+        raise Rejection(400, "invalid_dimensions", "at most one dimension, one of " + ", ".join(DIMENSIONS))
+    pairs = _filters(data.get("filters") or [])
+    today = local_day(now_ms, settings.day_offset_minutes)
+    day_from, day_to, _ = periods.day_range(data.get("date_range"), today, data.get("from"), data.get("to"))
+    site_id = data.get("site_id", data.get("site")) or site
+    if not isinstance(site_id, str) or len(site_id) > MAX_SITE:
+        raise Rejection(400, "invalid_site", "site_id is a host name")
+    query = Query(site_id, day_from, day_to, today, now_ms, periods.filters(pairs), settings.retention_days,
+                  settings.day_offset_minutes)
+    return query, metrics, (dims[0] if dims else None)
+
+
+def _metric(name: str, row: dict):
+    return {"visitors": row.get("visitors"), "pageviews": row.get("pageviews"), "visits": row.get("visits"),
+            "bounce_rate": row.get("bounce_rate"), "time_on_page": row.get("median_seconds"),
+            "coverage": row.get("coverage")}[name]
+
+
+def results(report: dict, metrics: list[str], dimension: str | None) -> list[dict]:
+    if dimension is None:
+        return [{"dimensions": [], "metrics": [_metric(m, report["totals"]) for m in metrics]}]
+    key = DIMENSIONS[dimension]
+    if key == "series":
+        return [{"dimensions": [r["day"]], "metrics": [_metric(m, r) for m in metrics]} for r in report["series"]]
+    if key in ("pages", "entry_pages"):
+        return [{"dimensions": [r["path"]], "metrics": [_metric(m, r) for m in metrics]} for r in report[key]]
+    return [{"dimensions": [r["value"]], "metrics": [_metric(m, r) for m in metrics]}
+            for r in report["dimensions"][key]]
+
+
+def answer(report: dict, rows_read: dict[str, int], q: Query, metrics: list[str], dimension: str | None) -> dict:
+    return {
+        "results": results(report, metrics, dimension),
+        "meta": {"rows_read": sum(rows_read.values()), "source": report["source"]},
+        "query": {"site_id": q.site, "date_range": [q.day_from, q.day_to], "metrics": metrics,
+                  "dimensions": [dimension] if dimension else [], "filters": [["is", n, [v]] for n, v in q.filters]},
+    }
+
+
+def parse_dashboard(params: dict[str, str], settings: Settings, site: str, now_ms: int) -> tuple[Query, str]:
+    """The dashboard's query string (?period=7d&channel=search...) as a Query and the period's name."""
+    today = local_day(now_ms, settings.day_offset_minutes)
+    day_from, day_to, period = periods.day_range(params.get("period"), today, params.get("from"), params.get("to"))
+    chosen = params.get("site") or site
+    if len(chosen) > MAX_SITE:
+        raise Rejection(400, "invalid_site", "site is a host name")
+    filters = periods.filters((k, v) for k, v in params.items() if k in dimensions.BY_FILTER_KEY)
+    return Query(chosen, day_from, day_to, today, now_ms, filters, settings.retention_days,
+                 settings.day_offset_minutes), period

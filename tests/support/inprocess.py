@@ -1,0 +1,178 @@
+"""Run the Worker's handlers in this process: a plain request in, the real migrations in
+SQLite, a pinned clock, an origin that answers from a dict. No Node, no Pyodide, no ports.
+
+    app = InProcess({"EVENT_NAMES": "signup"})
+    reply = app.post("/_ff/init", {"uuid": ..., "page": "/", "referrer": ""})
+    app.rows("SELECT * FROM pageviews")
+
+`app.advance(ms)` moves this client's clock only; deferred work (ctx.waitUntil) runs after
+each response, as on the edge.
+"""
+
+import asyncio
+import json
+import sqlite3
+from collections.abc import Coroutine
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from app import salts
+from app.context import Context, OriginTimeout, OriginUnreachable
+from app.http import Client, Headers, Opaque, Request, Response
+from app.routes import ROUTES, SITE
+from app.routing import serve
+from footfall import maintenance
+from footfall.settings import parse_settings
+from footfall.store import Result, Statement, StorageError
+
+ROOT = Path(__file__).resolve().parents[2]
+# 2026-11-20 12:00:00 UTC: a fixed, ordinary moment (not near midnight).
+DEFAULT_NOW_MS = 1_795_176_000_000
+BROWSER_UA = ("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
+              "Chrome/130.0.0.0 Safari/537.36")
+PERSON_HEADERS = {"user-agent": BROWSER_UA, "accept-language": "en-GB,en;q=0.9"}
+
+
+def migrated_sqlite() -> sqlite3.Connection:
+    con = sqlite3.connect(":memory:", isolation_level=None)
+    con.row_factory = sqlite3.Row
+    for migration in sorted((ROOT / "migrations").glob("*.sql")):
+        con.executescript(migration.read_text())
+    return con
+
+
+class SqliteStore:
+    """The store port on SQLite with the real migrations; `fail` makes every call a StorageError."""
+
+    def __init__(self, con: sqlite3.Connection | None = None):
+        self.con = con or migrated_sqlite()
+        self.fail = False
+        self.statements: list[str] = []  # names of statements run, in order
+
+    def _run(self, statement: Statement) -> Result:
+        self.statements.append(statement.name)
+        before = self.con.total_changes
+        try:
+            rows = [dict(r) for r in self.con.execute(statement.sql, statement.params).fetchall()]
+        except sqlite3.Error as exc:
+            raise StorageError(f"{statement.name} failed: {exc}") from None
+        return Result(changes=self.con.total_changes - before, rows=rows, rows_read=0)
+
+    async def execute(self, statement: Statement) -> Result:
+        if self.fail:
+            raise StorageError(f"{statement.name} failed: storage is down (test)")
+        return self._run(statement)
+
+    async def batch(self, statements: list[Statement]) -> list[Result]:
+        if self.fail:
+            raise StorageError("batch failed: storage is down (test)")
+        self.con.execute("BEGIN")
+        try:
+            results = [self._run(s) for s in statements]
+        except Exception:
+            self.con.execute("ROLLBACK")
+            raise
+        self.con.execute("COMMIT")
+        return results
+
+
+class DictOrigin:
+    """The site behind the proxy: path -> (status, headers, body). Records what it was sent.
+    `timeout` / `unreachable` make it fail as a real origin can."""
+
+    def __init__(self, pages: dict[str, tuple[int, dict, bytes]] | None = None):
+        self.pages = pages or {}
+        self.sent: list[tuple[str, str, dict[str, str], bytes | None]] = []
+        self.timeout = False
+        self.unreachable = False
+
+    async def fetch(self, request: Request, target: str, headers: dict[str, str], timeout_ms: int) -> Response:
+        body = request.stream.handle if request.stream is not None else None
+        self.sent.append((request.method, target, headers, body))
+        if self.timeout:
+            raise OriginTimeout()
+        if self.unreachable:
+            raise OriginUnreachable("connection refused (test)")
+        status, page_headers, page = self.pages.get(urlsplit(target).path, (404, {"content-type": "text/html"},
+                                                                                b"<h1>Not found</h1>"))
+        return Response(status, Headers(page_headers), page)
+
+
+class Deferred:
+    def __init__(self):
+        self.pending: list[Coroutine] = []
+
+    def defer(self, work: Coroutine) -> None:
+        self.pending.append(work)
+
+
+class InProcess:
+    def __init__(self, variables: dict[str, str] | None = None, now_ms: int = DEFAULT_NOW_MS,
+                 store: SqliteStore | None = None, origin: DictOrigin | None = None, site: str = "example.com"):
+        self.variables = {"ORIGIN_URL": "https://origin.example", **(variables or {})}
+        self.now_ms = now_ms
+        self.store = store or SqliteStore()
+        self.origin = origin or DictOrigin()
+        self.site = site
+        salts.forget()  # the isolate's salt cache belongs to another database
+
+    # --- the clock ---------------------------------------------------------------------
+    def advance(self, ms: int) -> None:
+        self.now_ms += ms
+
+    # --- requests ----------------------------------------------------------------------
+    def request(self, method: str, target: str, body: bytes | str | dict | None = None,
+                headers: dict[str, str] | None = None, client: Client | None = None,
+                declare_length: bool = True, host: str | None = None) -> Response:
+        if isinstance(body, dict | list):
+            body = json.dumps(body)
+        raw = body.encode() if isinstance(body, str) else body
+        given = {k.lower(): v for k, v in (headers or {}).items()}
+        if raw is not None and declare_length:
+            given.setdefault("content-length", str(len(raw)))
+        if raw is not None:
+            given.setdefault("content-type", "application/json")
+        parts = urlsplit(target)
+        url = f"https://{host or self.site}{target}"
+
+        async def reader(limit: int) -> bytes:
+            return (raw or b"")[: limit + 1]
+
+        request = Request(method=method, url=url, path=parts.path or "/", query=parts.query, headers=given,
+                          client=client or Client(ip="203.0.113.9", country="DE"), reader=reader,
+                          stream=None if raw is None else Opaque(raw))
+        return asyncio.run(self._serve(request))
+
+    async def _serve(self, request: Request) -> Response:
+        tasks = Deferred()
+
+        def context() -> Context:
+            settings = parse_settings(self.variables)
+            site = (urlsplit(request.url).hostname or "").lower()
+            return Context(settings, site, self.now_ms, self.store, self.origin, tasks)
+
+        response = await serve(ROUTES, SITE, request, context)
+        for work in tasks.pending:  # after the response, as ctx.waitUntil
+            await work
+        return response
+
+    def get(self, target: str, **kw) -> Response:
+        return self.request("GET", target, **kw)
+
+    def post(self, target: str, payload=None, **kw) -> Response:
+        return self.request("POST", target, body=payload if payload is not None else b"", **kw)
+
+    def beacon(self, endpoint: str, payload: dict, **kw) -> Response:
+        """A beacon as a person's browser sends it (their user agent and language)."""
+        headers = {**PERSON_HEADERS, **kw.pop("headers", {})}
+        return self.post(f"/_ff/{endpoint}", payload, headers=headers, **kw)
+
+    def run_maintenance(self) -> dict:
+        return asyncio.run(maintenance.run(self.store, parse_settings(self.variables), self.now_ms))
+
+    # --- reading back ------------------------------------------------------------------
+    def rows(self, sql: str, params=()) -> list[dict]:
+        return [dict(r) for r in self.store.con.execute(sql, params)]
+
+    def count(self, table: str) -> int:
+        return self.store.con.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
