@@ -1,0 +1,80 @@
+/*
+ * Engagement with the page view: the seconds it was visible and how far down it was read.
+ *
+ * Time: POST {api}/heartbeat {uuid, total}, the running total of visible seconds. The Worker
+ * keeps the largest total it has seen (capped by the time since /init), so a repeated or
+ * reordered beacon changes nothing and one beacon carries any amount of time.
+ *
+ * The total goes out when the page is hidden (visibilitychange; pagehide as a backstop) and
+ * before an SPA navigation: that is how nearly every view ends, at a cost of one request.
+ * Backup beats only cover tabs that die without either event (a mobile browser discarding a
+ * background tab, a crash): the first after 15 s visible, then each twice as long after the
+ * one before, at most 5 minutes apart. README.md, "When the tracker sends", weighs requests
+ * per view against the seconds such a tab can lose.
+ *
+ * Scroll depth: events at 25, 50, 75 and 100 %, in order, each once per page view.
+ */
+import { send } from './transport.js';
+import { uuid } from './pageview.js';
+import { track } from './events.js';
+
+const FIRST_BEAT_MS = 15e3;
+const LONGEST_GAP_MS = 3e5;
+
+let visibleMs; // visible time counted so far
+let visibleSince; // Date.now() when the clock last started or was read; 0 while hidden
+let sentSeconds; // the last total sent: sending only when it grew stops double sends
+let gapMs; // visible time from one backup beat to the next
+let timer;
+let deepest; // the deepest scroll milestone reported
+
+/** Reports the visible seconds so far if they grew since the last report. Safe to call twice. */
+export const flush = () => {
+  const now = Date.now();
+  if (visibleSince) {
+    visibleMs += now - visibleSince;
+    // A hidden page's clock stops here; a visible one (a backup beat, pagehide, an SPA
+    // navigation) keeps running from now.
+    visibleSince = !document.hidden && now;
+  }
+  const total = Math.round(visibleMs / 1e3);
+  if (total > sentSeconds) send('heartbeat', { uuid, total: (sentSeconds = total) });
+};
+
+// A backup beat, then the next one twice as far away. A setTimeout chain, not setInterval: it
+// runs only while the page is visible, and every gap is different.
+const beat = () => {
+  flush();
+  gapMs = Math.min(gapMs * 2, LONGEST_GAP_MS);
+  schedule();
+};
+
+const schedule = () => {
+  clearTimeout(timer);
+  if (!document.hidden) timer = setTimeout(beat, gapMs);
+};
+
+/**
+ * The page was shown or hidden. Hidden: report, stop the clock and the beats. Shown: start
+ * them again; everything up to the hide was reported, so the next beat is one gap away.
+ */
+export const visibilityChanged = () => {
+  flush();
+  visibleSince = visibleSince || (!document.hidden && Date.now());
+  schedule();
+};
+
+/** A new page view: its time from zero, its scroll depth from the top. */
+export const startEngagement = () => {
+  visibleMs = visibleSince = sentSeconds = deepest = 0;
+  gapMs = FIRST_BEAT_MS;
+  visibilityChanged();
+};
+
+export const onScroll = () => {
+  const seen = ((scrollY + innerHeight) / document.documentElement.scrollHeight) * 100;
+  for (const depth of [25, 50, 75, 100]) {
+    // A pixel's rounding must not keep the bottom out of reach.
+    if (seen >= depth - 1 && depth > deepest) track('scroll', { name: '' + (deepest = depth) });
+  }
+};

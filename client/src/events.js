@@ -1,0 +1,36 @@
+/*
+ * Events on a page view: outbound links, downloads, mailto: and tel: links, and the owner's
+ * custom events (scroll depth lives in engagement.js).
+ *
+ * POST {api}/event {uuid, seq, type, page, url, anchor_text | name}
+ */
+import { option } from './config.js';
+import { send } from './transport.js';
+import { uuid, path } from './pageview.js';
+
+// Numbers the events, so that a duplicated beacon finds its event already stored.
+let seq = 0;
+
+// Which links are downloads: the extensions the owner lists, else any but a web page's.
+const listed = option('downloads');
+const downloads = RegExp(listed ? '\\.(' + listed + ')$' : '\\.(?!html?$|php$|aspx?$)\\w{1,5}$', 'i');
+
+/** Reports one event of the current page view (none before the view is counted). */
+export const track = (type, fields) => {
+  if (uuid) send('event', { uuid, seq: ++seq, type, page: path, ...fields });
+};
+
+/** Clicks on links and on elements with data-footfall-event (listened to in the capture phase). */
+export const onClick = ({ target }) => {
+  const custom = target.closest('[data-footfall-event]');
+  const link = target.closest('a[href]');
+  if (custom) track('custom', { name: custom.dataset.footfallEvent });
+  if (link) {
+    const href = link.href;
+    // link.href is normalised, so its scheme is already lower case.
+    const type = /^(mailto|tel):/.test(href) ? RegExp.$1
+      : link.hasAttribute('download') || downloads.test(link.pathname) ? 'download'
+      : /^http/.test(href) && link.host != location.host && 'outbound';
+    if (type) track(type, { url: href, anchor_text: link.innerText.slice(0, 999) });
+  }
+};

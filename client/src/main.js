@@ -1,0 +1,52 @@
+/*
+ * footfall's tracker: served by the Worker from the site's own domain and bundled from these
+ * modules by client/build.mjs, which also wraps it all in one try: nothing the tracker does
+ * may throw into the page. No cookies, nothing stored in the browser: a random uuid per page
+ * view, kept in memory only. README.md, "What is collected", lists what it sends.
+ */
+import { hasOption } from './config.js';
+import { reasonNotToCount } from './filter.js';
+import { uuid, path, currentPath, beginPageView } from './pageview.js';
+import { startEngagement, visibilityChanged, flush, onScroll } from './engagement.js';
+import { track, onClick } from './events.js';
+import { watchNavigation } from './spa.js';
+
+const startPageView = (referrer) => {
+  beginPageView(referrer);
+  startEngagement();
+};
+
+// A prerendered page (speculation rules) stays hidden until shown, so it counts only then:
+// visibilitychange fires on activation.
+const onVisibilityChange = () => {
+  if (uuid || document.hidden) visibilityChanged();
+  else startPageView(document.referrer);
+};
+
+// A new page view when the path (or, in hash mode, the fragment) changed; the old view's time
+// is reported first. Its referrer is the app's previous page.
+const onNavigation = () => {
+  if (uuid && currentPath() != path) {
+    flush();
+    startPageView(location.origin + path);
+  }
+};
+
+// footfall('name'): a custom event, for names the owner allows in EVENT_NAMES. Defined on
+// uncounted visits too, so the site's own calls never fail.
+window.footfall = (name) => track('custom', { name });
+
+const reason = reasonNotToCount();
+if (reason) {
+  if (hasOption('debug')) console.info('footfall: not counted,', reason);
+} else {
+  watchNavigation(onNavigation);
+  document.addEventListener('visibilitychange', onVisibilityChange);
+  // The backstop for a page that goes away without being hidden first. The total goes out
+  // only if it grew, so a page hidden and then closed reports once.
+  addEventListener('pagehide', flush);
+  addEventListener('click', onClick, true);
+  // Scroll events cannot be cancelled, so this listener never delays scrolling.
+  addEventListener('scroll', onScroll);
+  onVisibilityChange();
+}

@@ -1,0 +1,25 @@
+/*
+ * The page view being counted: its random id and its path, and the /init beacon.
+ */
+import { hashMode } from './config.js';
+import { send } from './transport.js';
+
+/** A random id for this page view alone, kept in memory only: nothing identifies the visitor. */
+export let uuid;
+
+/** The path this page view is counted under, without the query. */
+export let path;
+
+/** The path as the tracker counts it: with the #fragment only in hash mode. */
+export const currentPath = () => location.pathname + (hashMode ? location.hash : '');
+
+/** Starts a new page view and reports it: POST {api}/init {uuid, page, referrer}. */
+export const beginPageView = (referrer) => {
+  // A random v4 uuid from the browser: a blob URL ends in one and, unlike crypto.randomUUID,
+  // needs no secure context, so plain-http sites count too.
+  uuid = URL.createObjectURL(new Blob()).slice(-36);
+  path = currentPath();
+  // From the query only the utm_* campaign parameters leave the browser.
+  const utm = location.search.match(/\butm_\w+=[^&]*/g);
+  send('init', { uuid, page: path + (utm ? '?' + utm.join('&') : ''), referrer });
+};
