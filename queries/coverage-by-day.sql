@@ -3,5 +3,5 @@
 SELECT day, SUM(views) AS tracked_page_views, SUM(hits) AS pages_served,
        ROUND(1.0 * SUM(views) / NULLIF(SUM(hits), 0), 3) AS coverage
 FROM daily_pages
-WHERE day >= date('now', '-30 days')
+WHERE day >= date((SELECT day FROM local_today), '-30 days')
 GROUP BY day ORDER BY day;

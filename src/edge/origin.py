@@ -11,12 +11,11 @@ from app.http import Headers, Opaque, Request, Response
 
 
 def _headers(js_headers) -> Headers:
-    pairs = json.loads(JSON.stringify(Object.entries(js_headers)))
-    # Set-Cookie may repeat; fetch's Headers joins the rest, and keeps cookies apart here.
-    cookies = list(js_headers.getSetCookie()) if hasattr(js_headers, "getSetCookie") else []
-    if cookies:
-        pairs = [p for p in pairs if p[0] != "set-cookie"] + [["set-cookie", str(c)] for c in cookies]
-    return Headers(pairs)
+    joined = json.loads(JSON.stringify(Object.fromEntries(js_headers)))
+    # Set-Cookie may repeat and must stay apart (fetch's Headers joins every other header).
+    cookies = [str(c) for c in js_headers.getSetCookie()] if "set-cookie" in joined else []
+    pairs = [(k, v) for k, v in joined.items() if k != "set-cookie"]
+    return Headers(pairs + [("set-cookie", c) for c in cookies])
 
 
 class FetchOrigin:

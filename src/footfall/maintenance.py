@@ -16,6 +16,7 @@ async def run(store: Store, settings: Settings, now_ms: int) -> dict:
     if settings.problem is not None:
         raise settings.problem  # no rollups under a misread day boundary or retention
     offset = settings.day_offset_minutes
+    await store.execute(Statement("set_day_clock", rollups.SET_DAY_CLOCK, (rollups.day_modifier(offset),)))
     closed = last_closed_day(now_ms, offset)
     state = await store.execute(Statement("read_done", rollups.READ_DONE, ()))
     done = state.rows[0]["done_until"] if state.rows else ""

@@ -101,6 +101,15 @@ INSERT INTO maintenance (task, done_until, updated_ts) VALUES ('rollup', ?1, ?2)
 ON CONFLICT (task) DO UPDATE SET done_until = excluded.done_until, updated_ts = excluded.updated_ts
 """
 
+# The day offset as an SQLite date modifier, for the local_today view (migrations/0002):
+# written only when it changed, so an hourly run costs no row written.
+SET_DAY_CLOCK = "UPDATE day_clock SET modifier = ?1 WHERE id = 1 AND modifier <> ?1"
+
+
+def day_modifier(offset_minutes: int) -> str:
+    return f"{offset_minutes:+d} minutes"
+
+
 READ_DONE = "SELECT done_until FROM maintenance WHERE task = 'rollup'"
 
 DAYS_WITH_DATA = """
