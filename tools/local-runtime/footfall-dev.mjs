@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // footfall's offline stand-in for `wrangler dev`: runs the Python Worker in Pyodide (npm) with the
 // real `workers` SDK (PyPI) and real local bindings from wrangler's getPlatformProxy().
-// Flags mirror wrangler dev's: --port, --ip, --persist-to, --var KEY:VALUE, --config.
+// Flags mirror wrangler dev's: --port, --ip, --persist-to, --var KEY:VALUE, --config, --assets.
 // See README.md in this folder for why it exists and how it differs from workerd.
 import http from 'node:http';
 import fs from 'node:fs';
@@ -10,6 +10,9 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { getPlatformProxy, unstable_readConfig } from 'wrangler';
 import { loadPythonWorker } from './python-host.mjs';
+import { AssetStore, assetsOptions } from './assets.mjs';
+import { installHtmlRewriter } from './html-rewriter.mjs';
+import { PlatformSupervisor } from './platform.mjs';
 import { toWorkerRequest, sendWorkerResponse } from './http-bridge.mjs';
 import { installFetchShim } from './fetch-shim.mjs';
 import { beginRequest, endRequest, profiledD1, profiledFetch } from './profiler.mjs';
@@ -24,6 +27,12 @@ const { values: opts } = parseArgs({
     sdk: { type: 'string' },
     'trust-client-ip': { type: 'boolean', default: process.env.TRUST_CLIENT_IP === '1' },
     profile: { type: 'boolean', default: false },
+    // Workers Static Assets: override or set [assets] of the config (see assets.mjs).
+    assets: { type: 'string', default: process.env.SITE_DIR || undefined },
+    'assets-binding': { type: 'string' },
+    'run-worker-first': { type: 'string', multiple: true },
+    'html-handling': { type: 'string' },
+    'not-found-handling': { type: 'string' },
   },
 });
 
@@ -55,17 +64,44 @@ let clockSkewMs = 0;
 const realNow = Date.now;
 Date.now = () => realNow() + clockSkewMs;
 
+// What the local-only GET /__stats reports: how often the Worker ran, and how many requests the
+// static assets answered without it (as on Cloudflare, where those are free).
+const stats = { invocations: 0, assets_served: 0, asset_binding_fetches: 0, scheduled: 0, d1_restarts: 0 };
+
 async function main() {
   const config = unstable_readConfig({ config: opts.config });
   const persistTo = path.resolve(opts['persist-to']);
   // wrangler's --persist-to DIR keeps its state in DIR/v3; getPlatformProxy takes that folder.
-  const proxy = await getPlatformProxy({
+  const platform = new PlatformSupervisor(() => getPlatformProxy({
     configPath: opts.config,
     persist: { path: path.join(persistTo, 'v3') },
-  });
+  }));
+  const proxy = await platform.init();
+  const env = platform.env((config.d1_databases ?? []).map((d) => d.binding));
   // Like `wrangler dev --var`: command-line values override wrangler.toml and .dev.vars.
-  const env = { ...proxy.env, ...parseVars(opts.var) };
+  for (const [key, value] of Object.entries(parseVars(opts.var))) {
+    Object.defineProperty(env, key, { value, enumerable: true, writable: true, configurable: true });
+  }
+  const assetsConfig = assetsOptions(config, {
+    directory: opts.assets,
+    binding: opts['assets-binding'],
+    runWorkerFirst: opts['run-worker-first'],
+    htmlHandling: opts['html-handling'],
+    notFoundHandling: opts['not-found-handling'],
+  });
+  const assets = assetsConfig ? new AssetStore(assetsConfig) : null;
+  if (assets?.options.binding) {
+    const binding = {
+      // A promise, as a service binding's fetch is.
+      fetch: async (input, init) => {
+        stats.asset_binding_fetches += 1;
+        return assets.fetch(input, init);
+      },
+    };
+    Object.defineProperty(env, assets.options.binding, { value: binding, enumerable: true, writable: true, configurable: true });
+  }
   installFetchShim();
+  installHtmlRewriter();
   if (opts.profile) {
     if (env.DB) env.DB = profiledD1(env.DB);
     globalThis.fetch = profiledFetch(globalThis.fetch);
@@ -81,8 +117,16 @@ async function main() {
     })
     : await loadJsWorker(mainFile, env);
   console.log(`[runtime] ${worker.describe}`);
+  if (assets) {
+    const { directory, binding, runWorkerFirst, htmlHandling, notFoundHandling } = assets.options;
+    const first = runWorkerFirst.all ? 'all' : runWorkerFirst.rules ? runWorkerFirst.rules.source.join(' ') : 'none';
+    console.log(`[runtime] static assets from ${directory} (binding ${binding ?? '-'}, run_worker_first ${first}, `
+      + `html_handling ${htmlHandling}, not_found_handling ${notFoundHandling})`);
+  }
 
-  const listenHost = `${opts.ip.includes(':') ? `[${opts.ip}]` : opts.ip}:${opts.port}`;
+  const hostOf = (port) => `${opts.ip.includes(':') ? `[${opts.ip}]` : opts.ip}:${port}`;
+  // With --port 0 the real port is known once listening (before any request can arrive).
+  let listenHost = hostOf(opts.port);
   const server = http.createServer(async (req, res) => {
     const pending = [];
     const ctx = {
@@ -99,9 +143,23 @@ async function main() {
         res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ now: Date.now(), skew_ms: clockSkewMs }));
         return;
       }
+      if (url.pathname === '/__stats') {
+        // Test hook, local runtime only: Worker invocations and requests the assets answered.
+        if (url.searchParams.has('reset')) for (const key of Object.keys(stats)) stats[key] = 0;
+        stats.d1_restarts = platform.restarts;
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(stats));
+        return;
+      }
       if (url.pathname === '/__scheduled') {
-        // Same trigger as `wrangler dev --test-scheduled`.
-        const controller = { cron: url.searchParams.get('cron') ?? '', scheduledTime: Date.now(), noRetry() {} };
+        // Same trigger as `wrangler dev --test-scheduled`; `now_ms` sets the event's time.
+        const nowMs = url.searchParams.get('now_ms');
+        const scheduledTime = nowMs === null ? Date.now() : Number(nowMs);
+        if (!Number.isFinite(scheduledTime)) {
+          res.writeHead(400, { 'content-type': 'text/plain' }).end('now_ms must be a number of milliseconds\n');
+          return;
+        }
+        const controller = { cron: url.searchParams.get('cron') ?? '', scheduledTime, noRetry() {} };
+        stats.scheduled += 1;
         await worker.callEntrypoint('Default', 'scheduled', [controller, env, ctx], ctx);
         await Promise.all(pending);
         res.writeHead(200, { 'content-type': 'text/plain' }).end('Ran scheduled event\n');
@@ -117,7 +175,15 @@ async function main() {
       // on the edge) is not counted as the Worker's CPU.
       const buffered = opts.profile && !['GET', 'HEAD'].includes(req.method) ? await readAll(req) : undefined;
       const request = toWorkerRequest(req, { trustClientIp: opts['trust-client-ip'], cf: proxy.cf, listenHost, buffered });
+      // Static assets answer what they have without invoking the Worker, as on Cloudflare.
+      const fromAssets = assets?.route(request);
+      if (fromAssets) {
+        stats.assets_served += 1;
+        await sendWorkerResponse(fromAssets, res, { isHead });
+        return;
+      }
       const record = opts.profile ? beginRequest() : null;
+      stats.invocations += 1;
       let response = await worker.callEntrypoint('Default', 'fetch', [request], ctx);
       if (!(response instanceof Response)) throw new TypeError('fetch() did not return a Response');
       if (record) {
@@ -141,11 +207,13 @@ async function main() {
     process.exit(1);
   });
   server.listen(Number(opts.port), opts.ip, () => {
+    // `--port 0`: the system picked a free port; say which, so a test can use it.
+    listenHost = hostOf(server.address().port);
     console.log(`[runtime] Ready on http://${listenHost} (state in ${persistTo})`);
   });
   const stop = async () => {
     server.close();
-    await proxy.dispose();
+    await platform.dispose();
     process.exit(0);
   };
   process.on('SIGINT', stop);

@@ -37,6 +37,14 @@ export function toWorkerRequest(req, { trustClientIp, cf, listenHost, buffered }
   if (!(trustClientIp && headers.has('cf-connecting-ip'))) {
     headers.set('cf-connecting-ip', (req.socket.remoteAddress ?? '').replace(/^::ffff:/, ''));
   }
+  // Test mode: a request may carry its own clock. The header never reaches the Worker; its value
+  // does, as `request.cf.testNowMs`, where on Cloudflare no client can put anything.
+  let testNowMs;
+  if (trustClientIp && headers.has('x-test-now-ms')) {
+    const value = Number(headers.get('x-test-now-ms'));
+    if (headers.get('x-test-now-ms').trim() !== '' && Number.isFinite(value)) testNowMs = value;
+    headers.delete('x-test-now-ms');
+  }
   const host = headers.get('host') || listenHost;
   let url;
   try {
@@ -54,7 +62,10 @@ export function toWorkerRequest(req, { trustClientIp, cf, listenHost, buffered }
   // The edge also derives request.cf.country (and the CF-IPCountry header) from the client's
   // address; in trust mode a test may say which country its visitor is in.
   const country = trustClientIp && headers.get('cf-ipcountry');
-  Object.defineProperty(request, 'cf', { value: country ? { ...cf, country } : cf, enumerable: true });
+  const requestCf = { ...cf };
+  if (country) requestCf.country = country;
+  if (testNowMs !== undefined) requestCf.testNowMs = testNowMs;
+  Object.defineProperty(request, 'cf', { value: requestCf, enumerable: true });
   return request;
 }
 
