@@ -19,13 +19,19 @@ def _version(package: str) -> str:
 
 
 def measure() -> dict:
-    crawlers = [ua for e in json.loads((MODULES / "crawler-user-agents/crawler-user-agents.json").read_text())
-                for ua in e.get("instances", [])]
+    crawlers = [
+        ua
+        for e in json.loads((MODULES / "crawler-user-agents/crawler-user-agents.json").read_text())
+        for ua in e.get("instances", [])
+    ]
     browsers = list(dict.fromkeys(json.loads((MODULES / "top-user-agents/src/index.json").read_text())))
     flagged = sum(1 for ua in crawlers if classify_user_agent(ua))
     false_positives = sum(1 for ua in browsers if classify_user_agent(ua))
-    reference = json.loads(subprocess.run(["node", "tests/support/ua_reference.mjs"], cwd=ROOT, check=True,
-                                          capture_output=True, text=True).stdout)
+    reference = json.loads(
+        subprocess.run(
+            ["node", "tests/support/ua_reference.mjs"], cwd=ROOT, check=True, capture_output=True, text=True
+        ).stdout
+    )
     agreement = {}
     for field in ("browser", "os", "device"):
         same = 0
@@ -37,9 +43,12 @@ def measure() -> dict:
                 theirs = theirs or "desktop"
             same += getattr(parse(entry["ua"]), field) == theirs
         agreement[field] = (same, len(reference))
-    return {"crawlers": (flagged, len(crawlers)), "browsers": (false_positives, len(browsers)),
-            "agreement": agreement,
-            "versions": {p: _version(p) for p in ("crawler-user-agents", "top-user-agents", "ua-parser-js")}}
+    return {
+        "crawlers": (flagged, len(crawlers)),
+        "browsers": (false_positives, len(browsers)),
+        "agreement": agreement,
+        "versions": {p: _version(p) for p in ("crawler-user-agents", "top-user-agents", "ua-parser-js")},
+    }
 
 
 def markdown(result: dict) -> str:
@@ -57,10 +66,16 @@ def markdown(result: dict) -> str:
         f"| {fp}/{b} = **{fp / b:.2%}** | at most 0.5 % |",
     ]
     for field, (same, total) in result["agreement"].items():
-        lines.append(f"| {field} agrees with ua-parser-js {v['ua-parser-js']} | top-user-agents "
-                     f"| {same}/{total} = **{same / total:.0%}** | at least 98 % |")
-    lines += ["", "The crawler user agents left unflagged are in-app browsers (Instagram, Facebook) and "
-              "Electron editors that the corpus lists but people really use; footfall counts them as people.", ""]
+        lines.append(
+            f"| {field} agrees with ua-parser-js {v['ua-parser-js']} | top-user-agents "
+            f"| {same}/{total} = **{same / total:.0%}** | at least 98 % |"
+        )
+    lines += [
+        "",
+        "The crawler user agents left unflagged are in-app browsers (Instagram, Facebook) and "
+        "Electron editors that the corpus lists but people really use; footfall counts them as people.",
+        "",
+    ]
     return "\n".join(lines)
 
 

@@ -13,7 +13,7 @@ import sqlite3
 import sys
 import tempfile
 import time
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -30,12 +30,24 @@ TOTAL_VIEWS = 1_000_000
 DAYS = 365
 BUDGET = 50_000
 CHANNELS = ["direct", "search", "social", "ai", "referral", "email", "campaign"]
-REFERRERS = {"search": "www.google.com", "social": "news.ycombinator.com", "ai": "chatgpt.com",
-             "referral": "friend.example", "email": "mail.google.com", "campaign": "newsletter.example"}
+REFERRERS = {
+    "search": "www.google.com",
+    "social": "news.ycombinator.com",
+    "ai": "chatgpt.com",
+    "referral": "friend.example",
+    "email": "mail.google.com",
+    "campaign": "newsletter.example",
+}
 COUNTRIES = ["US", "DE", "FR", "GB", "IN", "BR", "JP", "CA", "NL", "SE", "ES", "IT", "PL", "AU", "MX"]
-DEVICES = [("Chrome", "Windows", "desktop"), ("Safari", "iOS", "mobile"), ("Chrome", "Android", "mobile"),
-           ("Firefox", "Linux", "desktop"), ("Safari", "macOS", "desktop"), ("Edge", "Windows", "desktop"),
-           ("Safari", "iOS", "tablet")]
+DEVICES = [
+    ("Chrome", "Windows", "desktop"),
+    ("Safari", "iOS", "mobile"),
+    ("Chrome", "Android", "mobile"),
+    ("Firefox", "Linux", "desktop"),
+    ("Safari", "macOS", "desktop"),
+    ("Edge", "Windows", "desktop"),
+    ("Safari", "iOS", "tablet"),
+]
 
 
 def _db_file(state: Path) -> Path:
@@ -53,13 +65,10 @@ def seed(state: Path, today: str, now_ms: int) -> dict:
     views = hits = events = 0
     for d in range(DAYS):
         day = (start + timedelta(days=d)).isoformat()
-        midnight = int(datetime.fromisoformat(day).replace(tzinfo=timezone.utc).timestamp() * 1000)
+        midnight = int(datetime.fromisoformat(day).replace(tzinfo=UTC).timestamp() * 1000)
         # Today is half over: the dashboard reads today's raw rows so far.
         count = per_day + (TOTAL_VIEWS - per_day * DAYS if d == DAYS - 1 else 0)
-        if d == DAYS - 1:
-            span = max(now_ms - midnight - 60_000, 1)
-        else:
-            span = 86_400_000 - 1
+        span = max(now_ms - midnight - 60_000, 1) if d == DAYS - 1 else 86_400_000 - 1
         pv_rows, hit_rows, ev_rows = [], [], []
         for i in range(count):
             ts = midnight + rng.randrange(span)
@@ -69,23 +78,62 @@ def seed(state: Path, today: str, now_ms: int) -> dict:
             seconds = int(rng.expovariate(1 / 45))
             uuid = f"{d:03d}{i:07d}-0000-4000-8000-000000000000"
             path = rng.choices(paths, weights)[0]
-            pv_rows.append((uuid, SITE, ts, day, path, REFERRERS.get(channel), int(channel == "internal"), channel,
-                            visitor, rng.choice(COUNTRIES), browser, os_, device, "person", 0, seconds,
-                            ts + seconds * 1000, "newsletter" if channel == "campaign" else None))
+            pv_rows.append(
+                (
+                    uuid,
+                    SITE,
+                    ts,
+                    day,
+                    path,
+                    REFERRERS.get(channel),
+                    int(channel == "internal"),
+                    channel,
+                    visitor,
+                    rng.choice(COUNTRIES),
+                    browser,
+                    os_,
+                    device,
+                    "person",
+                    0,
+                    seconds,
+                    ts + seconds * 1000,
+                    "newsletter" if channel == "campaign" else None,
+                )
+            )
             hit_rows.append((SITE, ts - 500, day, path, 200, visitor, "person"))
             if rng.random() < 0.1:  # people without JavaScript, and crawlers
                 hit_rows.append((SITE, ts, day, path, 200, f"n{d}-{i}", "person"))
                 hit_rows.append((SITE, ts, day, path, 200, f"b{d}-{i}", rng.choice(["search_crawler", "ai_crawler"])))
             if rng.random() < 0.05:
-                ev_rows.append((uuid, 1, SITE, ts + 1000, day, "outbound", None, path, "https://elsewhere.example/",
-                                "a link", "person"))
-        con.executemany("INSERT INTO pageviews (uuid, site, ts, day, path, referrer_host, internal, channel, visitor, "
-                        "country, browser, os, device, bot_class, bot_score, seconds, last_ts, utm_campaign) "
-                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", pv_rows)
-        con.executemany("INSERT INTO hits (site, ts, day, path, status, visitor, bot_class) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                        hit_rows)
-        con.executemany("INSERT INTO events (uuid, seq, site, ts, day, type, name, path, url, anchor_text, bot_class) "
-                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", ev_rows)
+                ev_rows.append(
+                    (
+                        uuid,
+                        1,
+                        SITE,
+                        ts + 1000,
+                        day,
+                        "outbound",
+                        None,
+                        path,
+                        "https://elsewhere.example/",
+                        "a link",
+                        "person",
+                    )
+                )
+        con.executemany(
+            "INSERT INTO pageviews (uuid, site, ts, day, path, referrer_host, internal, channel, visitor, "
+            "country, browser, os, device, bot_class, bot_score, seconds, last_ts, utm_campaign) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            pv_rows,
+        )
+        con.executemany(
+            "INSERT INTO hits (site, ts, day, path, status, visitor, bot_class) VALUES (?, ?, ?, ?, ?, ?, ?)", hit_rows
+        )
+        con.executemany(
+            "INSERT INTO events (uuid, seq, site, ts, day, type, name, path, url, anchor_text, bot_class) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            ev_rows,
+        )
         if day != today:
             for st in rollup_day(day, now_ms):
                 con.execute(st.sql, st.params)
@@ -99,7 +147,7 @@ def seed(state: Path, today: str, now_ms: int) -> dict:
 
 def measure(state: Path | None = None) -> dict:
     state = state or Path(tempfile.mkdtemp(prefix="footfall-bench-"))
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     today = now.date().isoformat()
     started = time.monotonic()
     if not (state / "v3").exists():
@@ -116,17 +164,25 @@ def measure(state: Path | None = None) -> dict:
         auth = {"Authorization": f"Bearer {TOKEN}"}
         start = (date.fromisoformat(today) - timedelta(days=89)).isoformat()
         year = (date.fromisoformat(today) - timedelta(days=364)).isoformat()
-        for period, query in (("today", "period=today"), ("7d (the default)", "period=7d"), ("30d", "period=30d"),
-                              ("custom 90 days", f"period=custom&from={start}&to={today}"),
-                              ("custom 365 days", f"period=custom&from={year}&to={today}")):
+        for period, query in (
+            ("today", "period=today"),
+            ("7d (the default)", "period=7d"),
+            ("30d", "period=30d"),
+            ("custom 90 days", f"period=custom&from={start}&to={today}"),
+            ("custom 365 days", f"period=custom&from={year}&to={today}"),
+        ):
             request(url, "GET", f"/_ff/dashboard?{query}", headers=auth)  # warm the isolate's salt etc.
             reply = request(url, "GET", f"/_ff/dashboard?{query}", headers=auth)
             assert reply.status == 200, reply.body[:300]
             loads[f"dashboard, {period}"] = int(reply.headers["x-footfall-rows-read"])
         reply = request(url, "GET", "/_ff/dashboard?period=7d&country=DE", headers=auth)
         loads["dashboard, 7d, filtered by country (raw rows)"] = int(reply.headers["x-footfall-rows-read"])
-        reply = request(url, "GET", "/_ff/api/v1/query?date_range=30d&metrics=visitors,pageviews&dimensions=event:page",
-                        headers=auth)
+        reply = request(
+            url,
+            "GET",
+            "/_ff/api/v1/query?date_range=30d&metrics=visitors,pageviews&dimensions=event:page",
+            headers=auth,
+        )
         loads["stats API, 30d by page"] = int(reply.headers["x-footfall-rows-read"])
     finally:
         proc.stop()
@@ -148,9 +204,13 @@ def markdown(r: dict) -> str:
     for name, rows in r["loads"].items():
         within = "" if "filtered" in name else (" ✓" if rows <= BUDGET else " ✗ over")
         lines.append(f"| {name} | {rows:,} | {BUDGET:,}{within} |")
-    lines += ["", "Filtered views read raw rows (the rollups are per dimension, not cross-tabulated), so "
-              "their cost follows the range; they are limited to the retention window. Long ranges read whole "
-              "months from the monthly rollups and only the days around them from the daily ones.", ""]
+    lines += [
+        "",
+        "Filtered views read raw rows (the rollups are per dimension, not cross-tabulated), so "
+        "their cost follows the range; they are limited to the retention window. Long ranges read whole "
+        "months from the monthly rollups and only the days around them from the daily ones.",
+        "",
+    ]
     return "\n".join(lines)
 
 

@@ -21,7 +21,9 @@ from support.d1 import LocalDatabase  # noqa: E402
 from support.http import post_json, request  # noqa: E402
 from support.processes import apply_migrations, start_origin, start_worker, wait_until  # noqa: E402
 
-CHROME = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36"
+CHROME = (
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36"
+)
 PAGES = ["/", "/about/", "/blog/hello.html"]
 
 
@@ -51,7 +53,9 @@ def visitor(n: int, url: str, deadline: float, ledger: Ledger) -> None:
         path = PAGES[k % len(PAGES)]
         k += 1
         t = time.perf_counter()
-        reply = request(url, "GET", path, headers={**headers, "Sec-Fetch-Dest": "document", "Sec-Fetch-Mode": "navigate"})
+        reply = request(
+            url, "GET", path, headers={**headers, "Sec-Fetch-Dest": "document", "Sec-Fetch-Mode": "navigate"}
+        )
         ledger.record("page", reply.status, t)
         if reply.status == 200:
             with ledger.lock:
@@ -72,8 +76,9 @@ def visitor(n: int, url: str, deadline: float, ledger: Ledger) -> None:
                 with ledger.lock:
                     ledger.seconds[uid] = max(ledger.seconds.get(uid, 0), total)
         t = time.perf_counter()
-        reply = post_json(url, "/_ff/event", {"uuid": uid, "seq": 1, "type": "scroll", "name": "50", "page": path},
-                          headers=beacon)
+        reply = post_json(
+            url, "/_ff/event", {"uuid": uid, "seq": 1, "type": "scroll", "name": "50", "page": path}, headers=beacon
+        )
         ledger.record("event", reply.status, t)
         if reply.status == 204:
             with ledger.lock:
@@ -98,18 +103,25 @@ def run(url: str, db: LocalDatabase, visitors: int = 20, seconds: float = 60) ->
     hits = db.query("SELECT COUNT(*) AS n FROM hits")[0]["n"]
     requests_total = sum(ledger.status.values())
     return {
-        "visitors": visitors, "seconds": round(elapsed, 1), "requests": requests_total,
+        "visitors": visitors,
+        "seconds": round(elapsed, 1),
+        "requests": requests_total,
         "throughput": round(requests_total / elapsed, 1),
         "server_errors": sum(n for (kind, status), n in ledger.status.items() if status >= 500),
         "statuses": dict(sorted((f"{k} {s}", n) for (k, s), n in ledger.status.items())),
-        "latency_ms": {kind: {"p50": round(statistics.median(v) * 1000, 1),
-                              "p99": round(sorted(v)[int(len(v) * 0.99) - 1] * 1000, 1)}
-                       for kind, v in ledger.latency.items()},
+        "latency_ms": {
+            kind: {
+                "p50": round(statistics.median(v) * 1000, 1),
+                "p99": round(sorted(v)[int(len(v) * 0.99) - 1] * 1000, 1),
+            }
+            for kind, v in ledger.latency.items()
+        },
         "lost_page_loads": len(ledger.inits - set(stored)),
         "unaccepted_page_loads_stored": len(set(stored) - ledger.inits),
         "wrong_seconds": sum(1 for u, s in ledger.seconds.items() if stored.get(u) != s),
         "lost_events": len(ledger.events - events),
-        "pages_served": ledger.pages_served, "hits_stored": hits,
+        "pages_served": ledger.pages_served,
+        "hits_stored": hits,
     }
 
 

@@ -25,17 +25,29 @@ from support.http import post_json, request  # noqa: E402
 from support.processes import apply_migrations, start_origin, start_worker  # noqa: E402
 
 TOKEN = "bench-dashboard-token-0123456789"
-CHROME = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36"
-BEACON = {"User-Agent": CHROME, "Accept-Language": "en", "Sec-Fetch-Mode": "no-cors", "CF-Connecting-IP": "198.51.100.9"}
+CHROME = (
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36"
+)
+BEACON = {
+    "User-Agent": CHROME,
+    "Accept-Language": "en",
+    "Sec-Fetch-Mode": "no-cors",
+    "CF-Connecting-IP": "198.51.100.9",
+}
 WARMUP, SAMPLES = 20, 200
 TARGET_CPU_MS = {"init": 1.0, "heartbeat": 1.0, "event": 1.0}
 
 
 def _profile(reply) -> dict:
     h = reply.headers
-    return {"cpu": float(h["x-runtime-cpu-ms"]), "io": float(h["x-runtime-io-ms"]),
-            "d1": int(h["x-runtime-d1-calls"]), "read": int(h["x-runtime-rows-read"]),
-            "written": int(h["x-runtime-rows-written"]), "status": reply.status}
+    return {
+        "cpu": float(h["x-runtime-cpu-ms"]),
+        "io": float(h["x-runtime-io-ms"]),
+        "d1": int(h["x-runtime-d1-calls"]),
+        "read": int(h["x-runtime-rows-read"]),
+        "written": int(h["x-runtime-rows-written"]),
+        "status": reply.status,
+    }
 
 
 def _sample(name, send, samples, out, pause=0.0):
@@ -53,17 +65,32 @@ def collection(url: str, out: dict, prefix: str = "") -> None:
     def init(i):
         uid = str(uuid_module.uuid4())
         uuids.append(uid)
-        return post_json(url, "/_ff/init", {"uuid": uid, "page": "/bench", "referrer": "https://www.google.com/"},
-                         headers=BEACON)
+        return post_json(
+            url, "/_ff/init", {"uuid": uid, "page": "/bench", "referrer": "https://www.google.com/"}, headers=BEACON
+        )
 
     def heartbeat(i):
-        return post_json(url, "/_ff/heartbeat", {"uuid": uuids[i % len(uuids)], "delta": 5, "total": 5 * (i // len(uuids) + 1)},
-                         headers=BEACON)
+        return post_json(
+            url,
+            "/_ff/heartbeat",
+            {"uuid": uuids[i % len(uuids)], "delta": 5, "total": 5 * (i // len(uuids) + 1)},
+            headers=BEACON,
+        )
 
     def event(i):
-        return post_json(url, "/_ff/event", {"uuid": uuids[i % len(uuids)], "seq": i + 1, "type": "outbound",
-                                            "url": "https://example.org/", "anchor_text": "a link", "page": "/bench"},
-                         headers=BEACON)
+        return post_json(
+            url,
+            "/_ff/event",
+            {
+                "uuid": uuids[i % len(uuids)],
+                "seq": i + 1,
+                "type": "outbound",
+                "url": "https://example.org/",
+                "anchor_text": "a link",
+                "page": "/bench",
+            },
+            headers=BEACON,
+        )
 
     _sample(prefix + "init", init, SAMPLES, out)
     _sample(prefix + "heartbeat", heartbeat, SAMPLES, out)
@@ -85,8 +112,17 @@ def measure() -> dict:
         _sample("proxied asset", lambda i: request(url, "GET", "/logo.png", headers=page), SAMPLES, out)
         auth = {"Authorization": f"Bearer {TOKEN}"}
         _sample("dashboard (7 days)", lambda i: request(url, "GET", "/_ff/dashboard", headers=auth), 50, out)
-        _sample("stats API", lambda i: request(url, "GET", "/_ff/api/v1/query?date_range=7d&metrics=visitors,pageviews"
-                                                          "&dimensions=event:page", headers=auth), 50, out)
+        _sample(
+            "stats API",
+            lambda i: request(
+                url,
+                "GET",
+                "/_ff/api/v1/query?date_range=7d&metrics=visitors,pageviews&dimensions=event:page",
+                headers=auth,
+            ),
+            50,
+            out,
+        )
         origin_direct = []
         for i in range(WARMUP + SAMPLES):
             started = time.perf_counter()
@@ -94,32 +130,40 @@ def measure() -> dict:
             if i >= WARMUP:
                 origin_direct.append((time.perf_counter() - started) * 1000)
 
-        proc, url = start_worker(state, {}, config=str(ROOT / "bench/baselines/trivial-python/wrangler.toml"),
-                                 extra_args=("--profile",))
+        proc, url = start_worker(
+            state, {}, config=str(ROOT / "bench/baselines/trivial-python/wrangler.toml"), extra_args=("--profile",)
+        )
         procs.append(proc)
         _sample("baseline: trivial Python (204)", lambda i: request(url, "GET", "/"), SAMPLES, out)
-        proc, url = start_worker(state, {}, config=str(ROOT / "bench/baselines/original-js/wrangler.toml"),
-                                 extra_args=("--profile",))
+        proc, url = start_worker(
+            state, {}, config=str(ROOT / "bench/baselines/original-js/wrangler.toml"), extra_args=("--profile",)
+        )
         procs.append(proc)
         collection(url, out, prefix="baseline JS: ")
     finally:
         for p in procs:
             p.stop()
         origin_proc.stop()
-    return {"samples": out, "origin_direct_ms": statistics.median(origin_direct), "isolated": isolated(),
-            "cold_start": cold_start()}
+    return {
+        "samples": out,
+        "origin_direct_ms": statistics.median(origin_direct),
+        "isolated": isolated(),
+        "cold_start": cold_start(),
+    }
 
 
 def isolated() -> dict:
     """bench/cpu_isolated.mjs: CPU with D1 and the origin answered in-process."""
-    out = subprocess.run(["node", str(ROOT / "bench" / "cpu_isolated.mjs")], cwd=ROOT, capture_output=True,
-                         text=True, check=True)
+    out = subprocess.run(
+        ["node", str(ROOT / "bench" / "cpu_isolated.mjs")], cwd=ROOT, capture_output=True, text=True, check=True
+    )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
 def cold_start() -> dict:
-    out = subprocess.run(["node", str(ROOT / "bench" / "cold_start.mjs"), "5"], cwd=ROOT, capture_output=True,
-                         text=True, check=True)
+    out = subprocess.run(
+        ["node", str(ROOT / "bench" / "cold_start.mjs"), "5"], cwd=ROOT, capture_output=True, text=True, check=True
+    )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -146,8 +190,10 @@ def markdown(result: dict) -> str:
         cpu50, cpu95, _ = _stats(rows, "cpu")
         io50 = _stats(rows, "io")[0]
         d1 = sorted({r["d1"] for r in rows})
-        lines.append(f"| {name} | {cpu50:.2f} ms | {cpu95:.2f} ms | {io50:.2f} ms | {'/'.join(map(str, d1))} "
-                     f"| {_stats(rows, 'read')[0]:.0f} | {_stats(rows, 'written')[2]} |")
+        lines.append(
+            f"| {name} | {cpu50:.2f} ms | {cpu95:.2f} ms | {io50:.2f} ms | {'/'.join(map(str, d1))} "
+            f"| {_stats(rows, 'read')[0]:.0f} | {_stats(rows, 'written')[2]} |"
+        )
     lines += [
         "",
         "These end-to-end figures carry the local runtime's own costs: each D1 call crosses to a separate "
@@ -165,20 +211,28 @@ def markdown(result: dict) -> str:
     for name in ("init", "heartbeat", "event"):
         ours, js = iso[name]["p50"], iso[f"js {name}"]["p50"]
         ok = "met" if ours <= TARGET_CPU_MS[name] else "missed"
-        lines.append(f"| {name} | {ours:.3f} ms | {iso[name]['p95']:.3f} ms | {js:.3f} ms | {ours / js:.0f}× "
-                     f"| ≤ {TARGET_CPU_MS[name]} ms | {ok} |")
+        lines.append(
+            f"| {name} | {ours:.3f} ms | {iso[name]['p95']:.3f} ms | {js:.3f} ms | {ours / js:.0f}× "
+            f"| ≤ {TARGET_CPU_MS[name]} ms | {ok} |"
+        )
     for name in ("proxied HTML page", "proxied asset"):
         ours = iso[name]["p50"]
-        lines.append(f"| {name} | {ours:.3f} ms | {iso[name]['p95']:.3f} ms | – | – | ≤ 0.5 ms added "
-                     f"| {'met' if ours <= 0.5 else 'missed'} |")
-    lines.append(f"| trivial Python handler (the floor) | {iso['trivial']['p50']:.3f} ms | {iso['trivial']['p95']:.3f} ms "
-                 f"| – | – | – | |")
+        lines.append(
+            f"| {name} | {ours:.3f} ms | {iso[name]['p95']:.3f} ms | – | – | ≤ 0.5 ms added "
+            f"| {'met' if ours <= 0.5 else 'missed'} |"
+        )
+    lines.append(
+        f"| trivial Python handler (the floor) | {iso['trivial']['p50']:.3f} ms | {iso['trivial']['p95']:.3f} ms "
+        f"| – | – | – | |"
+    )
     lines += ["", "D1 round trips per collection request, against the original design in JavaScript:", ""]
     for name in ("init", "heartbeat", "event"):
         trips, js_trips = max(r["d1"] for r in s[name]), max(r["d1"] for r in s[f"baseline JS: {name}"])
         written = max(r["written"] for r in s[name])
-        lines.append(f"- **{name}**: {trips} round trip (JS: {js_trips}, ratio {trips / js_trips:.1f}), at most "
-                     f"{written} rows written (target: exactly 1 round trip in steady state, at most 2 rows).")
+        lines.append(
+            f"- **{name}**: {trips} round trip (JS: {js_trips}, ratio {trips / js_trips:.1f}), at most "
+            f"{written} rows written (target: exactly 1 round trip in steady state, at most 2 rows)."
+        )
     cs = result["cold_start"]
     top = ", ".join(f"{name} {ms:.1f} ms" for name, ms in cs["top"][:5])
     lines += [

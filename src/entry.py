@@ -52,9 +52,14 @@ class Default(WorkerEntrypoint):
             return to_js_response(json_error(400, "bad_request", "the request could not be read"))
 
         def context() -> Context:
-            return Context(settings=load_settings(self.env), site=(urlsplit(plain.url).hostname or "").lower(),
-                           now_ms=test_now_ms(js_request) or int(time.time() * 1000), store=D1Store(self.env),
-                           origin=_origin, tasks=WaitUntil(self.ctx))
+            return Context(
+                settings=load_settings(self.env),
+                site=(urlsplit(plain.url).hostname or "").lower(),
+                now_ms=test_now_ms(js_request) or int(time.time() * 1000),
+                store=D1Store(self.env),
+                origin=_origin,
+                tasks=WaitUntil(self.ctx),
+            )
 
         return to_js_response(await serve(ROUTES, SITE, plain, context))
 

@@ -45,8 +45,11 @@ def allowed(access: Access, owner: bool, settings: Settings) -> bool:
 
 
 def closed() -> Response:
-    return json_error(404, "dashboard_disabled",
-                      "set the DASHBOARD_TOKEN secret (wrangler secret put DASHBOARD_TOKEN) to open the dashboard")
+    return json_error(
+        404,
+        "dashboard_disabled",
+        "set the DASHBOARD_TOKEN secret (wrangler secret put DASHBOARD_TOKEN) to open the dashboard",
+    )
 
 
 def denied(access: Access, settings: Settings) -> Response:
@@ -57,8 +60,11 @@ def denied(access: Access, settings: Settings) -> Response:
         return redirect(f"{settings.prefix}/login")
     if access is Access.HISTORY:
         return json_error(401, "unauthorized", "log in, or make history plots public (HISTORY_PUBLIC)")
-    return json_response({"error": "unauthorized", "message": "send Authorization: Bearer <DASHBOARD_TOKEN>"},
-                         401, {"www-authenticate": 'Bearer realm="footfall"'})
+    return json_response(
+        {"error": "unauthorized", "message": "send Authorization: Bearer <DASHBOARD_TOKEN>"},
+        401,
+        {"www-authenticate": 'Bearer realm="footfall"'},
+    )
 
 
 def cors_headers(request: Request, settings: Settings) -> dict[str, str]:
@@ -77,8 +83,10 @@ def page_headers(nonce: str) -> dict[str, str]:
     return {
         "content-type": "text/html; charset=utf-8",
         "cache-control": "no-store",
-        "content-security-policy": (f"default-src 'none'; style-src 'nonce-{nonce}'; img-src 'self' data:; "
-                                    "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"),
+        "content-security-policy": (
+            f"default-src 'none'; style-src 'nonce-{nonce}'; img-src 'self' data:; "
+            "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+        ),
         "x-frame-options": "DENY",
         "x-content-type-options": "nosniff",
         # same-origin, not no-referrer: with no-referrer a form POST carries "Origin: null",

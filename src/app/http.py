@@ -100,8 +100,9 @@ class Response:
 
     __slots__ = ("status", "headers", "body", "inject_head")
 
-    def __init__(self, status: int, headers=None, body: bytes | str | Opaque | None = None,
-                 inject_head: str | None = None):
+    def __init__(
+        self, status: int, headers=None, body: bytes | str | Opaque | None = None, inject_head: str | None = None
+    ):
         self.status = status
         self.headers = headers if isinstance(headers, Headers) else Headers(headers)
         self.body = body

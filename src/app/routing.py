@@ -39,33 +39,49 @@ class Route(NamedTuple):
         head, rest = self.path.split("{", 1)
         key, tail = rest.split("}", 1)
         if len(name) > len(head) + len(tail) and name.startswith(head) and name.endswith(tail):
-            return {key: name[len(head): len(name) - len(tail)]}
+            return {key: name[len(head) : len(name) - len(tail)]}
         return None
 
 
-def find(routes: tuple[Route, ...], prefix: str, path: str) -> tuple[Route, dict[str, str]] | None | str:
-    """(route, captured params); "" for an unknown name under the prefix; None for the site."""
+class Match(NamedTuple):
+    route: Route | None  # None: a name under the prefix that no route has (404, never proxied)
+    params: dict[str, str]
+
+
+def find(routes: tuple[Route, ...], prefix: str, path: str) -> Match | None:
+    """The route a path names under the prefix, or None for the site's own paths."""
     if path != prefix and not path.startswith(prefix + "/"):
         return None
-    name = path[len(prefix) + 1:]
+    name = path[len(prefix) + 1 :]
     for route in routes:
         params = route.match(name)
         if params is not None:
-            return route, params
-    return ""
+            return Match(route, params)
+    return Match(None, {})
 
 
 def storage_unavailable() -> Response:
-    return json_error(503, "storage_unavailable", "analytics storage is unavailable; try again later",
-                      {"retry-after": RETRY_AFTER_SECONDS})
+    return json_error(
+        503,
+        "storage_unavailable",
+        "analytics storage is unavailable; try again later",
+        {"retry-after": RETRY_AFTER_SECONDS},
+    )
 
 
 def preflight(request: Request, ctx: Context) -> Response:
     headers = access.cors_headers(request, ctx.settings)
     if not headers:
         return json_error(405, "method_not_allowed", "use POST", {"allow": "POST"})
-    return Response(204, {**headers, "access-control-allow-methods": "POST",
-                          "access-control-allow-headers": "Content-Type", "access-control-max-age": "86400"})
+    return Response(
+        204,
+        {
+            **headers,
+            "access-control-allow-methods": "POST",
+            "access-control-allow-headers": "Content-Type",
+            "access-control-max-age": "86400",
+        },
+    )
 
 
 async def dispatch(routes: tuple[Route, ...], proxy: Handler, request: Request, ctx: Context) -> Response:
@@ -74,9 +90,9 @@ async def dispatch(routes: tuple[Route, ...], proxy: Handler, request: Request, 
         return await proxy(request, ctx)
     if ctx.settings.problem is not None:
         raise ctx.settings.problem  # footfall's endpoints name it; the site above kept working
-    if found == "":
-        return json_error(404, "not_found", "no such footfall endpoint")
     route, params = found
+    if route is None:
+        return json_error(404, "not_found", "no such footfall endpoint")
     if route.access is Access.BEACON:
         response = await _beacon(route, request._replace(params=params), ctx)
         for name, value in access.cors_headers(request, ctx.settings).items():
@@ -105,8 +121,9 @@ def _from_own_pages(request: Request, ctx: Context) -> bool:
 
 
 def _method_not_allowed(route: Route) -> Response:
-    return json_error(405, "method_not_allowed", f"use {' or '.join(route.methods)}",
-                      {"allow": ", ".join(route.methods)})
+    return json_error(
+        405, "method_not_allowed", f"use {' or '.join(route.methods)}", {"allow": ", ".join(route.methods)}
+    )
 
 
 async def _run(route: Route, request: Request, ctx: Context) -> Response:
@@ -119,8 +136,9 @@ async def _run(route: Route, request: Request, ctx: Context) -> Response:
         return storage_unavailable()
 
 
-async def serve(routes: tuple[Route, ...], site: Handler, request: Request,
-                make_context: Callable[[], Context]) -> Response:
+async def serve(
+    routes: tuple[Route, ...], site: Handler, request: Request, make_context: Callable[[], Context]
+) -> Response:
     """The whole answer to a request, never an exception: a broken ORIGIN_URL or
     ORIGIN_TIMEOUT_MS is a 500 naming the variable; anything unexpected is logged with its
     traceback and answered with a generic 500 (the traceback never reaches the client)."""

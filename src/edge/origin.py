@@ -20,8 +20,11 @@ def _headers(js_headers) -> Headers:
 
 class FetchOrigin:
     async def fetch(self, request: Request, target: str, headers: dict[str, str], timeout_ms: int) -> Response:
-        options = {"method": request.method, "headers": to_js(headers, dict_converter=Object.fromEntries),
-                   "redirect": "manual"}
+        options = {
+            "method": request.method,
+            "headers": to_js(headers, dict_converter=Object.fromEntries),
+            "redirect": "manual",
+        }
         if request.stream is not None:
             options["body"] = request.stream.handle
         # The timeout covers the wait for the origin's status and headers, not the streaming of a

@@ -79,7 +79,11 @@ def to_request(js_request) -> Request:
     body = js_request.body
     has_body = method not in _BODYLESS and body is not None and body is not jsnull
     return Request(
-        method=method, url=url, path=parts.path or "/", query=parts.query, headers=headers,
+        method=method,
+        url=url,
+        path=parts.path or "/",
+        query=parts.query,
+        headers=headers,
         client=client_of(js_request, headers),
         reader=_reader(js_request, "content-length" in headers),
         stream=Opaque(body) if has_body else None,

@@ -22,13 +22,15 @@ _HTML = to_js({"html": True}, dict_converter=Object.fromEntries)
 def to_js_response(response: PlainResponse):
     if response.status == 204 and response.body is None and response.headers.pairs == [("cache-control", "no-store")]:
         return Response.new(None, _NO_CONTENT)
-    body = response.body
+    body: object = response.body
     if isinstance(body, Opaque):
         body = body.handle
     elif isinstance(body, bytes):
         body = to_js(body)
-    init = to_js({"status": response.status, "headers": [list(p) for p in response.headers.pairs]},
-                 dict_converter=Object.fromEntries)
+    init = to_js(
+        {"status": response.status, "headers": [list(p) for p in response.headers.pairs]},
+        dict_converter=Object.fromEntries,
+    )
     js_response = Response.new(body, init)
     if response.inject_head is not None:
         js_response = inject(js_response, response.inject_head)

@@ -16,31 +16,45 @@ from functools import lru_cache
 from typing import NamedTuple
 
 PERSON, AI_ASSISTANT, AI_CRAWLER, SEARCH_CRAWLER, OTHER_BOT, AUTOMATION = (
-    "person", "ai_assistant", "ai_crawler", "search_crawler", "other_bot", "automation")
+    "person",
+    "ai_assistant",
+    "ai_crawler",
+    "search_crawler",
+    "other_bot",
+    "automation",
+)
 CLASSES = (PERSON, AI_ASSISTANT, AI_CRAWLER, SEARCH_CRAWLER, OTHER_BOT, AUTOMATION)
 # Classes that count as people in reports: an assistant fetches because a person asked.
 PEOPLE = (PERSON, AI_ASSISTANT)
 
 # Fetchers acting on a person's request, not crawling.
-_AI_ASSISTANT = re.compile(r"chatgpt-user|claude-user|perplexity-user|mistralai-user|gemini-user|"
-                           r"meta-externalfetcher|duckassistbot|google-read-aloud|manus-user|google-agent|"
-                           r"googleagent-mariner")
+_AI_ASSISTANT = re.compile(
+    r"chatgpt-user|claude-user|perplexity-user|mistralai-user|gemini-user|"
+    r"meta-externalfetcher|duckassistbot|google-read-aloud|manus-user|google-agent|"
+    r"googleagent-mariner"
+)
 # Crawlers gathering pages for AI models and AI search.
-_AI_CRAWLER = re.compile(r"gptbot|oai-searchbot|claudebot|claude-searchbot|claude-web|anthropic-ai|"
-                         r"perplexitybot|ccbot|google-extended|googleother|bytespider|amazonbot|"
-                         r"applebot-extended|meta-externalagent|facebookbot|cohere-ai|diffbot|"
-                         r"imagesiftbot|youbot|timpibot|omgili|ai2bot|ai2bot-dolma|pangubot|"
-                         r"kangaroo bot|scrapy|img2dataset|icc-crawler|petalbot|webzio|"
-                         r"iaskspider|friendlycrawler|velenpublicwebcrawler|brightbot|"
-                         r"mistralai|deepseekbot|qualifiedbot|tiktokspider")
-_SEARCH_CRAWLER = re.compile(r"googlebot|google-inspectiontool|storebot-google|adsbot-google|"
-                             r"mediapartners-google|apis-google|bingbot|bingpreview|msnbot|adidxbot|"
-                             r"duckduckbot|duckduckgo-favicons-bot|yandexbot|yandex\w*/|baiduspider|"
-                             r"applebot|slurp|sogou|seznambot|qwantify|qwantbot|exabot|mojeekbot|"
-                             r"yeti/|naverbot|coccocbot|360spider|yisou|daum|sputnikbot|"
-                             r"bravebot|kagibot|marginaliasearch|ecosia")
-_AUTOMATION = re.compile(r"headlesschrome|phantomjs|selenium|webdriver|puppeteer|playwright|"
-                         r"slimerjs|htmlunit|jsdom|zombie\.js|cypress|\bsplash\b|ghost inspector|ptst/")
+_AI_CRAWLER = re.compile(
+    r"gptbot|oai-searchbot|claudebot|claude-searchbot|claude-web|anthropic-ai|"
+    r"perplexitybot|ccbot|google-extended|googleother|bytespider|amazonbot|"
+    r"applebot-extended|meta-externalagent|facebookbot|cohere-ai|diffbot|"
+    r"imagesiftbot|youbot|timpibot|omgili|ai2bot|ai2bot-dolma|pangubot|"
+    r"kangaroo bot|scrapy|img2dataset|icc-crawler|petalbot|webzio|"
+    r"iaskspider|friendlycrawler|velenpublicwebcrawler|brightbot|"
+    r"mistralai|deepseekbot|qualifiedbot|tiktokspider"
+)
+_SEARCH_CRAWLER = re.compile(
+    r"googlebot|google-inspectiontool|storebot-google|adsbot-google|"
+    r"mediapartners-google|apis-google|bingbot|bingpreview|msnbot|adidxbot|"
+    r"duckduckbot|duckduckgo-favicons-bot|yandexbot|yandex\w*/|baiduspider|"
+    r"applebot|slurp|sogou|seznambot|qwantify|qwantbot|exabot|mojeekbot|"
+    r"yeti/|naverbot|coccocbot|360spider|yisou|daum|sputnikbot|"
+    r"bravebot|kagibot|marginaliasearch|ecosia"
+)
+_AUTOMATION = re.compile(
+    r"headlesschrome|phantomjs|selenium|webdriver|puppeteer|playwright|"
+    r"slimerjs|htmlunit|jsdom|zombie\.js|cypress|\bsplash\b|ghost inspector|ptst/"
+)
 # Words and tools browsers never put in a user agent.
 _OTHER_BOT = re.compile(
     r"bot\b|bot[/_;-]|robot|crawl|spider|slurp|scrap|fetch|archiv|check|monitor|scan|preview|"
@@ -59,24 +73,34 @@ _BROWSER_SHAPE = re.compile(r"^Mozilla/5\.0 \(")
 _MODERN_CHROMIUM = re.compile(r"Chrome/(\d+)")
 
 # Hosting and cloud networks: people rarely browse from a data centre.
-HOSTING_ASNS = frozenset({
-    16509, 14618, 8987,           # Amazon AWS
-    15169, 396982, 19527,         # Google Cloud
-    8075, 8068, 8069,             # Microsoft Azure
-    14061,                        # DigitalOcean
-    16276,                        # OVH
-    24940,                        # Hetzner
-    63949,                        # Akamai Linode
-    20473,                        # Vultr (Choopa)
-    51167,                        # Contabo
-    12876,                        # Scaleway
-    31898,                        # Oracle Cloud
-    45102, 37963,                 # Alibaba Cloud
-    132203,                       # Tencent Cloud
-    136907,                       # Huawei Cloud
-    9009,                         # M247
-    60781, 28753,                 # Leaseweb
-})
+HOSTING_ASNS = frozenset(
+    {
+        16509,
+        14618,
+        8987,  # Amazon AWS
+        15169,
+        396982,
+        19527,  # Google Cloud
+        8075,
+        8068,
+        8069,  # Microsoft Azure
+        14061,  # DigitalOcean
+        16276,  # OVH
+        24940,  # Hetzner
+        63949,  # Akamai Linode
+        20473,  # Vultr (Choopa)
+        51167,  # Contabo
+        12876,  # Scaleway
+        31898,  # Oracle Cloud
+        45102,
+        37963,  # Alibaba Cloud
+        132203,  # Tencent Cloud
+        136907,  # Huawei Cloud
+        9009,  # M247
+        60781,
+        28753,  # Leaseweb
+    }
+)
 
 # Cloudflare's verified-bot categories, for zones that have them.
 _VERIFIED_CATEGORY = {

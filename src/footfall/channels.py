@@ -8,23 +8,105 @@ assistants are their own channel, ahead of search, because that is the question 
 from urllib.parse import urlsplit
 
 DIRECT, INTERNAL, CAMPAIGN, EMAIL, AI, SEARCH, SOCIAL, REFERRAL = (
-    "direct", "internal", "campaign", "email", "ai", "search", "social", "referral")
+    "direct",
+    "internal",
+    "campaign",
+    "email",
+    "ai",
+    "search",
+    "social",
+    "referral",
+)
 
 # Host suffixes per channel; "google." style entries match any country domain.
-AI_HOSTS = ("chatgpt.com", "chat.openai.com", "openai.com", "perplexity.ai", "claude.ai",
-            "gemini.google.com", "bard.google.com", "copilot.microsoft.com", "copilot.cloud.microsoft",
-            "chat.mistral.ai", "chat.deepseek.com", "deepseek.com", "you.com", "phind.com", "poe.com",
-            "meta.ai", "grok.com", "kagi.com/assistant", "duck.ai", "character.ai", "pi.ai")
-SEARCH_HOSTS = ("google.", "bing.com", "duckduckgo.com", "search.yahoo.", "yahoo.co", "yandex.",
-                "baidu.com", "ecosia.org", "qwant.com", "startpage.com", "search.brave.com", "kagi.com",
-                "naver.com", "seznam.cz", "sogou.com", "so.com", "mojeek.com", "ask.com", "aol.com")
-SOCIAL_HOSTS = ("facebook.com", "fb.me", "fb.com", "instagram.com", "t.co", "twitter.com", "x.com",
-                "linkedin.com", "lnkd.in", "reddit.com", "news.ycombinator.com", "youtube.com",
-                "youtu.be", "pinterest.", "tiktok.com", "bsky.app", "threads.net", "mastodon.",
-                "mstdn.", "tumblr.com", "vk.com", "weibo.com", "telegram.org", "t.me", "whatsapp.com",
-                "discord.com", "slack.com", "lobste.rs", "quora.com", "medium.com", "substack.com")
-EMAIL_HOSTS = ("mail.google.com", "outlook.live.com", "outlook.office.com", "outlook.office365.com",
-               "mail.yahoo.com", "mail.proton.me", "app.fastmail.com", "mail.zoho.com", "webmail.")
+AI_HOSTS = (
+    "chatgpt.com",
+    "chat.openai.com",
+    "openai.com",
+    "perplexity.ai",
+    "claude.ai",
+    "gemini.google.com",
+    "bard.google.com",
+    "copilot.microsoft.com",
+    "copilot.cloud.microsoft",
+    "chat.mistral.ai",
+    "chat.deepseek.com",
+    "deepseek.com",
+    "you.com",
+    "phind.com",
+    "poe.com",
+    "meta.ai",
+    "grok.com",
+    "kagi.com/assistant",
+    "duck.ai",
+    "character.ai",
+    "pi.ai",
+)
+SEARCH_HOSTS = (
+    "google.",
+    "bing.com",
+    "duckduckgo.com",
+    "search.yahoo.",
+    "yahoo.co",
+    "yandex.",
+    "baidu.com",
+    "ecosia.org",
+    "qwant.com",
+    "startpage.com",
+    "search.brave.com",
+    "kagi.com",
+    "naver.com",
+    "seznam.cz",
+    "sogou.com",
+    "so.com",
+    "mojeek.com",
+    "ask.com",
+    "aol.com",
+)
+SOCIAL_HOSTS = (
+    "facebook.com",
+    "fb.me",
+    "fb.com",
+    "instagram.com",
+    "t.co",
+    "twitter.com",
+    "x.com",
+    "linkedin.com",
+    "lnkd.in",
+    "reddit.com",
+    "news.ycombinator.com",
+    "youtube.com",
+    "youtu.be",
+    "pinterest.",
+    "tiktok.com",
+    "bsky.app",
+    "threads.net",
+    "mastodon.",
+    "mstdn.",
+    "tumblr.com",
+    "vk.com",
+    "weibo.com",
+    "telegram.org",
+    "t.me",
+    "whatsapp.com",
+    "discord.com",
+    "slack.com",
+    "lobste.rs",
+    "quora.com",
+    "medium.com",
+    "substack.com",
+)
+EMAIL_HOSTS = (
+    "mail.google.com",
+    "outlook.live.com",
+    "outlook.office.com",
+    "outlook.office365.com",
+    "mail.yahoo.com",
+    "mail.proton.me",
+    "app.fastmail.com",
+    "mail.zoho.com",
+    "webmail.",
+)
 EMAIL_MEDIUMS = ("email", "e-mail", "newsletter", "mail")
 
 
@@ -43,13 +125,13 @@ def _bare(host: str) -> str:
 
 
 def is_internal(host: str | None, site: str) -> bool:
-    return bool(host) and _bare(host) == _bare(site)
+    return host is not None and host != "" and _bare(host) == _bare(site)
 
 
-def _matches(host: str, referrer: str, suffixes: tuple[str, ...]) -> bool:
+def _matches(host: str, referrer: str | None, suffixes: tuple[str, ...]) -> bool:
     for entry in suffixes:
         if "/" in entry:  # host plus path prefix
-            if (host + urlsplit(referrer).path).startswith(entry):
+            if (host + urlsplit(referrer or "").path).startswith(entry):
                 return True
         elif entry.endswith("."):  # any top-level domain
             if host.startswith(entry) or f".{entry}" in f".{host}":

@@ -5,7 +5,7 @@ Days are 'YYYY-MM-DD' strings (they sort as dates). Every reader and writer take
 from here, so "today", "yesterday" and "the last 5 minutes" agree by construction.
 """
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 # A page load's time can grow for this long (footfall.sql: heartbeats after it change nothing).
 HEARTBEAT_WINDOW_MS = 6 * 3600 * 1000
@@ -13,7 +13,7 @@ HEARTBEAT_WINDOW_MS = 6 * 3600 * 1000
 
 def local_day(ts_ms: int, offset_minutes: int = 0) -> str:
     """'YYYY-MM-DD' of a Unix-millisecond time in a zone `offset_minutes` east of UTC."""
-    moment = datetime.fromtimestamp(ts_ms / 1000, tz=timezone.utc) + timedelta(minutes=offset_minutes)
+    moment = datetime.fromtimestamp(ts_ms / 1000, tz=UTC) + timedelta(minutes=offset_minutes)
     return moment.strftime("%Y-%m-%d")
 
 

@@ -9,13 +9,18 @@ import io
 from footfall.store import Statement
 
 EXPORT_TABLES = {
-    "pageviews": ("uuid, site, ts, day, path, referrer, referrer_host, internal, channel, utm_source, utm_medium, "
-                  "utm_campaign, utm_term, utm_content, visitor, country, browser, os, device, bot_class, "
-                  "bot_score, bot_reasons, status, seconds, last_ts", "ts, uuid"),
+    "pageviews": (
+        "uuid, site, ts, day, path, referrer, referrer_host, internal, channel, utm_source, utm_medium, "
+        "utm_campaign, utm_term, utm_content, visitor, country, browser, os, device, bot_class, "
+        "bot_score, bot_reasons, status, seconds, last_ts",
+        "ts, uuid",
+    ),
     "events": ("uuid, seq, site, ts, day, type, name, path, url, anchor_text, bot_class", "ts, uuid, seq"),
     "hits": ("id, site, ts, day, path, status, visitor, country, bot_class, bot_score, bot_reasons", "id"),
-    "daily_pages": ("site, day, path, views, visitors, visits, bounces, seconds_sum, seconds_count, "
-                    "seconds_hist, hits, not_found", "day, path"),
+    "daily_pages": (
+        "site, day, path, views, visitors, visits, bounces, seconds_sum, seconds_count, seconds_hist, hits, not_found",
+        "day, path",
+    ),
     "daily_dimensions": ("site, day, dimension, value, views, visitors", "day, dimension, value"),
     "daily_events": ("site, day, type, name, url, count, visitors", "day, type, name, url"),
 }
@@ -25,9 +30,12 @@ MAX_PAGE = 100_000
 
 def statement(table: str, site: str, day_from: str, day_to: str, page: int) -> Statement:
     columns, order = EXPORT_TABLES[table]  # KeyError for anything not listed
-    return Statement(f"export_{table}", f"SELECT {columns} FROM {table} WHERE site = ? AND day BETWEEN ? AND ? "
-                                        f"ORDER BY {order} LIMIT {EXPORT_PAGE + 1} OFFSET ?",
-                     (site, day_from, day_to, page * EXPORT_PAGE))
+    return Statement(
+        f"export_{table}",
+        f"SELECT {columns} FROM {table} WHERE site = ? AND day BETWEEN ? AND ? "
+        f"ORDER BY {order} LIMIT {EXPORT_PAGE + 1} OFFSET ?",
+        (site, day_from, day_to, page * EXPORT_PAGE),
+    )
 
 
 def _cell(value):

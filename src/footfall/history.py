@@ -9,14 +9,18 @@ from footfall.store import Statement
 HISTORY_DAYS = 90
 
 _PAST = "SELECT day, views FROM daily_pages WHERE site = ? AND day BETWEEN ? AND ? AND path = ?"
-_TODAY = (f"SELECT COUNT(*) AS views FROM pageviews WHERE site = ? AND day = ? AND path = ? "
-          f"AND bot_class IN {PEOPLE_SQL} AND (status IS NULL OR status <> 404)")
+_TODAY = (
+    f"SELECT COUNT(*) AS views FROM pageviews WHERE site = ? AND day = ? AND path = ? "
+    f"AND bot_class IN {PEOPLE_SQL} AND (status IS NULL OR status <> 404)"
+)
 
 
 def plan(site: str, path: str, today: str) -> list[Statement]:
     start = shift_day(today, -(HISTORY_DAYS - 1))
-    return [Statement("history_rollups", _PAST, (site, start, shift_day(today, -1), path)),
-            Statement("history_today", _TODAY, (site, today, path))]
+    return [
+        Statement("history_rollups", _PAST, (site, start, shift_day(today, -1), path)),
+        Statement("history_today", _TODAY, (site, today, path)),
+    ]
 
 
 def points(past_rows: list[dict], today_rows: list[dict], today: str) -> list[tuple[str, int]]:

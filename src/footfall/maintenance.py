@@ -32,8 +32,9 @@ async def run(store: Store, settings: Settings, now_ms: int) -> dict:
     elif days:
         done = days[-1]
 
-    salts = await store.execute(Statement("delete_old_salts", rollups.DELETE_OLD_SALTS,
-                                            (rollups.salt_cutoff(now_ms, offset),)))
+    salts = await store.execute(
+        Statement("delete_old_salts", rollups.DELETE_OLD_SALTS, (rollups.salt_cutoff(now_ms, offset),))
+    )
     purged = {}
     cutoff = rollups.purge_cutoff(now_ms, offset, settings.retention_days)
     for name, sql in rollups.PURGES:

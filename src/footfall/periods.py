@@ -3,9 +3,9 @@
 import re
 from datetime import date
 
+from footfall.days import shift_day
 from footfall.errors import Rejection
 from footfall.queries import FILTER_COLUMNS
-from footfall.days import shift_day
 
 PERIODS = {"today": 0, "7d": 6, "30d": 29}
 MAX_SPAN_DAYS = 3660
@@ -13,7 +13,7 @@ MAX_FILTER_VALUE = 2048
 _DAY_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
-def _day(value: str, name: str) -> str:
+def _day(value: object, name: str) -> str:
     if not isinstance(value, str) or not _DAY_RE.match(value):
         raise Rejection(400, "invalid_date", f"{name} must be a date like 2026-11-21")
     try:
@@ -23,14 +23,15 @@ def _day(value: str, name: str) -> str:
     return value
 
 
-def day_range(period: str | list | None, today: str, day_from: str | None = None,
-              day_to: str | None = None) -> tuple[str, str, str]:
+def day_range(period: object, today: str, day_from: object = None, day_to: object = None) -> tuple[str, str, str]:
     """(from, to, period name) for "today", "7d", "30d", a [from, to] pair, or custom."""
     if isinstance(period, list):
         if len(period) != 2:
             raise Rejection(400, "invalid_date_range", "date_range must be a period name or [from, to]")
         day_from, day_to, period = period[0], period[1], "custom"
     period = period or "7d"
+    if not isinstance(period, str):  # an object or a number: no such period (never a 500)
+        raise Rejection(400, "invalid_date_range", "date_range must be a period name or [from, to]")
     if period in PERIODS:
         return shift_day(today, -PERIODS[period]), today, period
     if period != "custom":
@@ -50,6 +51,8 @@ def filters(pairs) -> tuple[tuple[str, str], ...]:
         if name not in FILTER_COLUMNS:
             raise Rejection(400, "invalid_filter", "filters may be on " + ", ".join(FILTER_COLUMNS))
         if not isinstance(value, str) or not value or len(value) > MAX_FILTER_VALUE:
-            raise Rejection(400, "invalid_filter", f"the {name} filter needs a value of 1 to {MAX_FILTER_VALUE} characters")
+            raise Rejection(
+                400, "invalid_filter", f"the {name} filter needs a value of 1 to {MAX_FILTER_VALUE} characters"
+            )
         out.append((name, value))
     return tuple(sorted(set(out)))

@@ -51,14 +51,16 @@ def build(client: Client, site: str, visitor_mode: str, salt: bytes | None) -> P
         visitor = visitors.anonymize_ip(client.ip)
     else:
         visitor = visitors.salted_id(salt or b"", site, client.ip, ua)
-    verdict = bots.classify(bots.Signals(
-        user_agent=ua,
-        accept_language=client.accept_language,
-        sec_fetch_mode=client.sec_fetch_mode,
-        headers_known=True,
-        cf_bot_score=client.cf_bot_score,
-        cf_verified_category=client.cf_verified_category,
-        asn=client.asn,
-    ))
+    verdict = bots.classify(
+        bots.Signals(
+            user_agent=ua,
+            accept_language=client.accept_language,
+            sec_fetch_mode=client.sec_fetch_mode,
+            headers_known=True,
+            cf_bot_score=client.cf_bot_score,
+            cf_verified_category=client.cf_verified_category,
+            asn=client.asn,
+        )
+    )
     device = useragent.parse(ua, client.ch_ua, client.ch_mobile, client.ch_platform)
     return Profile(visitor, _country(client.country), device.browser, device.os, device.device, verdict)

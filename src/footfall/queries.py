@@ -59,7 +59,8 @@ def pages(scope: Scope) -> tuple[str, list]:
     """Per (site, day, path): views, daily unique visitors, visits entered here, bounces,
     seconds on page (sum, count of non-zero, histogram for medians)."""
     where, params = people_views(scope)
-    return f"""
+    return (
+        f"""
 WITH pv AS (
   SELECT site, day, path, visitor, ts, seconds,
          CASE WHEN LAG(last_ts) OVER w IS NULL OR ts - LAG(last_ts) OVER w > {VISIT_GAP_MS}
@@ -97,18 +98,23 @@ SELECT a.site, a.day, a.path, a.views, a.visitors, COALESCE(e.visits, 0) AS visi
        COALESCE(e.bounces, 0) AS bounces, a.seconds_sum, a.seconds_count, h.seconds_hist
 FROM agg a JOIN hist h ON h.site = a.site AND h.day = a.day AND h.path = a.path
 LEFT JOIN entries e ON e.site = a.site AND e.day = a.day AND e.path = a.path
-""", params
+""",
+        params,
+    )
 
 
 def hits(scope: Scope) -> tuple[str, list]:
     """Per (site, day, path): person HTML pages the proxy served (2xx) and 404s."""
     where, params = scope.where(only=HIT_FILTERS)
-    return f"""
+    return (
+        f"""
 SELECT site, day, path, SUM(status BETWEEN 200 AND 299) AS hits, SUM(status = 404) AS not_found
 FROM hits WHERE {where} AND bot_class IN {PEOPLE_SQL}
 GROUP BY site, day, path
 HAVING SUM(status BETWEEN 200 AND 299) + SUM(status = 404) > 0
-""", params
+""",
+        params,
+    )
 
 
 def dimension(scope: Scope, name: str) -> tuple[str, list]:
@@ -120,11 +126,14 @@ def dimension(scope: Scope, name: str) -> tuple[str, list]:
     if name == "referrer_host":
         where += " AND internal = 0"
     value = "'all'" if name == "total" else name
-    return f"""
+    return (
+        f"""
 SELECT site, day, '{name}' AS dimension, {value} AS value, COUNT(*) AS views, COUNT(DISTINCT visitor) AS visitors
 FROM pageviews WHERE {where} AND {value} IS NOT NULL
 GROUP BY site, day, {value}
-""", params
+""",
+        params,
+    )
 
 
 def combos(scope: Scope) -> tuple[str, list]:
@@ -132,14 +141,19 @@ def combos(scope: Scope) -> tuple[str, list]:
     with their page views. The dashboard splits them per dimension; one scan of today's rows
     instead of one per dimension keeps a dashboard load's rows read small."""
     where, params = people_views(scope)
-    columns = ", ".join("CASE WHEN internal = 0 THEN referrer_host END AS referrer_host"
-                        if d == "referrer_host" else d for d in DIMENSIONS)
+    columns = ", ".join(
+        "CASE WHEN internal = 0 THEN referrer_host END AS referrer_host" if d == "referrer_host" else d
+        for d in DIMENSIONS
+    )
     keys = ", ".join(str(i + 1) for i in range(len(DIMENSIONS) + 2))
-    return f"""
+    return (
+        f"""
 SELECT day, {columns}, visitor, COUNT(*) AS views
 FROM pageviews WHERE {where}
 GROUP BY {keys}
-""", params
+""",
+        params,
+    )
 
 
 def classes(scope: Scope) -> list[tuple[str, str, list]]:
@@ -148,15 +162,27 @@ def classes(scope: Scope) -> list[tuple[str, str, list]]:
     pv_where, pv_params = scope.where()
     hit_where, hit_params = scope.where(only=HIT_FILTERS)
     return [
-        ("class", f"SELECT site, day, 'class' AS dimension, COALESCE(bot_class, 'unknown') AS value, "
-                  f"COUNT(*) AS views, COUNT(DISTINCT visitor) AS visitors FROM pageviews WHERE {pv_where} "
-                  f"GROUP BY site, day, bot_class", pv_params),
-        ("hit_class", f"SELECT site, day, 'hit_class' AS dimension, COALESCE(bot_class, 'unknown') AS value, "
-                      f"COUNT(*) AS views, COUNT(DISTINCT visitor) AS visitors FROM hits WHERE {hit_where} "
-                      f"GROUP BY site, day, bot_class", hit_params),
-        ("bot_page", f"SELECT site, day, 'bot_page' AS dimension, bot_class || ' ' || path AS value, "
-                     f"COUNT(*) AS views, COUNT(DISTINCT visitor) AS visitors FROM hits WHERE {hit_where} "
-                     f"AND bot_class NOT IN {PEOPLE_SQL} GROUP BY site, day, bot_class, path", hit_params),
+        (
+            "class",
+            f"SELECT site, day, 'class' AS dimension, COALESCE(bot_class, 'unknown') AS value, "
+            f"COUNT(*) AS views, COUNT(DISTINCT visitor) AS visitors FROM pageviews WHERE {pv_where} "
+            f"GROUP BY site, day, bot_class",
+            pv_params,
+        ),
+        (
+            "hit_class",
+            f"SELECT site, day, 'hit_class' AS dimension, COALESCE(bot_class, 'unknown') AS value, "
+            f"COUNT(*) AS views, COUNT(DISTINCT visitor) AS visitors FROM hits WHERE {hit_where} "
+            f"GROUP BY site, day, bot_class",
+            hit_params,
+        ),
+        (
+            "bot_page",
+            f"SELECT site, day, 'bot_page' AS dimension, bot_class || ' ' || path AS value, "
+            f"COUNT(*) AS views, COUNT(DISTINCT visitor) AS visitors FROM hits WHERE {hit_where} "
+            f"AND bot_class NOT IN {PEOPLE_SQL} GROUP BY site, day, bot_class, path",
+            hit_params,
+        ),
     ]
 
 
@@ -166,13 +192,16 @@ def events(scope: Scope) -> tuple[str, list]:
     where, params = people_views(scope, alias="p")
     day_site = "e.day BETWEEN ? AND ?" + (" AND e.site = ?" if scope.site is not None else "")
     own = [scope.day_from, scope.day_to] + ([scope.site] if scope.site is not None else [])
-    return f"""
+    return (
+        f"""
 SELECT e.site, e.day, e.type, COALESCE(e.name, '') AS name, COALESCE(e.url, '') AS url,
        COUNT(*) AS count, COUNT(DISTINCT p.visitor) AS visitors
 FROM events e JOIN pageviews p ON p.uuid = e.uuid
 WHERE {day_site} AND {where}
 GROUP BY e.site, e.day, e.type, e.name, e.url
-""", own + params
+""",
+        own + params,
+    )
 
 
 # The columns of one page load the dashboard aggregates itself for today (footfall.stats):
@@ -189,8 +218,11 @@ def rows(scope: Scope) -> tuple[str, list]:
 def hit_counts(scope: Scope) -> tuple[str, list]:
     """Per (day, path, status, class): the proxy's hits, in one scan."""
     where, params = scope.where(only=HIT_FILTERS)
-    return f"""
+    return (
+        f"""
 SELECT day, path, status, COALESCE(bot_class, 'unknown') AS bot_class, COUNT(*) AS n,
        COUNT(DISTINCT visitor) AS visitors
 FROM hits WHERE {where} GROUP BY day, path, status, bot_class
-""", params
+""",
+        params,
+    )

@@ -5,15 +5,21 @@ event names) goes through `escape` before it reaches the page; the page also car
 Content-Security-Policy (no inline script or style without this response's nonce).
 """
 
-from footfall.markup import escape
 from urllib.parse import urlencode
 
 from footfall import svg
+from footfall.markup import escape
 
 DIMENSION_TITLES = {
-    "channel": "Channels", "referrer_host": "Referrers", "utm_source": "UTM sources",
-    "utm_medium": "UTM media", "utm_campaign": "UTM campaigns", "country": "Countries",
-    "browser": "Browsers", "os": "Operating systems", "device": "Devices",
+    "channel": "Channels",
+    "referrer_host": "Referrers",
+    "utm_source": "UTM sources",
+    "utm_medium": "UTM media",
+    "utm_campaign": "UTM campaigns",
+    "country": "Countries",
+    "browser": "Browsers",
+    "os": "Operating systems",
+    "device": "Devices",
 }
 RANGES = (("today", "Today"), ("7d", "7 days"), ("30d", "30 days"))
 FILTERS = ("page", "referrer", "channel", "country", "device")
@@ -57,7 +63,9 @@ def _table(headers: list[str], rows: list[list[str]], numeric_from: int = 1) -> 
         return '<p class="muted">Nothing yet.</p>'
     head = "".join(f'<th class="{"n" if i >= numeric_from else ""}">{escape(h)}</th>' for i, h in enumerate(headers))
     body = "".join(
-        "<tr>" + "".join(f'<td class="{"n" if i >= numeric_from else ""}">{cell}</td>' for i, cell in enumerate(row)) + "</tr>"
+        "<tr>"
+        + "".join(f'<td class="{"n" if i >= numeric_from else ""}">{cell}</td>' for i, cell in enumerate(row))
+        + "</tr>"
         for row in rows
     )
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
@@ -78,9 +86,12 @@ def page(report: dict, *, prefix: str, period: str, params: dict, nonce: str, pu
     totals = "".join(
         f"<div><b>{value}</b><span>{escape(label)}</span></div>"
         for label, value in (
-            ("daily unique visitors", _num(t["visitors"])), ("page views", _num(t["pageviews"])),
-            ("visits", _num(t["visits"])), ("bounce rate", _pct(t["bounce_rate"])),
-            ("median time on page", _secs(t["median_seconds"])), ("tracking coverage", _pct(t["coverage"])),
+            ("daily unique visitors", _num(t["visitors"])),
+            ("page views", _num(t["pageviews"])),
+            ("visits", _num(t["visits"])),
+            ("bounce rate", _pct(t["bounce_rate"])),
+            ("median time on page", _secs(t["median_seconds"])),
+            ("tracking coverage", _pct(t["coverage"])),
         )
     )
     series = report["series"]
@@ -95,62 +106,126 @@ def page(report: dict, *, prefix: str, period: str, params: dict, nonce: str, pu
         _section("Overview", f'<div class="totals">{totals}</div>', wide=True),
         _section("Page views per day", chart),
         _section("Daily unique visitors per day", chart_v),
-        _section("Top pages", _table(["Page", "Views", "Visitors", "Median time"], [
-            [path_link(p["path"]), _num(p["pageviews"]), _num(p["visitors"]), _secs(p["median_seconds"])]
-            for p in report["pages"]])),
-        _section("Entry pages", _table(["Page", "Visits", "Bounce rate"], [
-            [path_link(p["path"]), _num(p["visits"]), _pct(p["bounce_rate"])] for p in report["entry_pages"]])),
+        _section(
+            "Top pages",
+            _table(
+                ["Page", "Views", "Visitors", "Median time"],
+                [
+                    [path_link(p["path"]), _num(p["pageviews"]), _num(p["visitors"]), _secs(p["median_seconds"])]
+                    for p in report["pages"]
+                ],
+            ),
+        ),
+        _section(
+            "Entry pages",
+            _table(
+                ["Page", "Visits", "Bounce rate"],
+                [[path_link(p["path"]), _num(p["visits"]), _pct(p["bounce_rate"])] for p in report["entry_pages"]],
+            ),
+        ),
     ]
     dims = report["dimensions"]
     for name in ("channel", "referrer_host", "utm_campaign", "utm_source", "country", "browser", "os", "device"):
         filter_name = {"referrer_host": "referrer"}.get(name, name)
-        rows = [[_filter_link(base, params, filter_name, d["value"]) if filter_name in FILTERS else escape(d["value"]),
-                 _num(d["pageviews"]), _num(d["visitors"])] for d in dims.get(name, [])]
+        rows = [
+            [
+                _filter_link(base, params, filter_name, d["value"]) if filter_name in FILTERS else escape(d["value"]),
+                _num(d["pageviews"]),
+                _num(d["visitors"]),
+            ]
+            for d in dims.get(name, [])
+        ]
         sections.append(_section(DIMENSION_TITLES[name], _table(["", "Views", "Visitors"], rows)))
-    sections.append(_section("Events", _table(["Type", "Name / target", "Count", "Visitors"], [
-        [escape(e["type"]), escape(e["name"] or e["url"]), _num(e["count"]), _num(e["visitors"])]
-        for e in report["events"]], numeric_from=2)))
-    rt = report["realtime"]
-    sections.append(_section("Last 5 minutes", f'<p><b>{_num(rt["visitors"])}</b> visitors, '
-                             f'<b>{_num(rt["pageviews"])}</b> page views</p>' + _table(["Page", "Views"], [
-                                 [escape(p["path"]), _num(p["pageviews"])] for p in rt["pages"]])))
-    sections.append(_section("Not found (404)", _table(["Page", "Hits"], [
-        [escape(p["path"]), _num(p["count"])] for p in report["not_found"]])))
-    bots = report["bots"]
-    sections.append(_section("Bots and AI (what the filter set apart)", _table(["Class", "Page loads", "Server hits"], [
-        [escape(c), _num(next((x["pageviews"] for x in bots["class"] if x["value"] == c), 0)),
-         _num(next((x["pageviews"] for x in bots["hit_class"] if x["value"] == c), 0))]
-        for c in sorted({x["value"] for x in bots["class"] + bots["hit_class"]})]) + _table(["Class and page", "Hits"], [
-        [escape(x["value"]), _num(x["pageviews"])] for x in bots["bot_page"][:20]])))
-    sections.append(_section("Tracking coverage", '<p class="muted">Page views the tracker reported, per person '
-                             'HTML page the proxy served: the rest had JavaScript off or a blocker on.</p>' +
-                             _table(["Day", "Page views", "Pages served", "Coverage"], [
-                                 [escape(d["day"]), _num(d["pageviews"]), _num(d["hits"]), _pct(d["coverage"])]
-                                 for d in reversed(series)])))
-
-    nav = "".join(
-        f'<a class="{"on" if key == period else ""}" href="{escape(base)}?{escape(urlencode({**keep, "period": key}))}">{label}</a>'
-        for key, label in RANGES
+    sections.append(
+        _section(
+            "Events",
+            _table(
+                ["Type", "Name / target", "Count", "Visitors"],
+                [
+                    [escape(e["type"]), escape(e["name"] or e["url"]), _num(e["count"]), _num(e["visitors"])]
+                    for e in report["events"]
+                ],
+                numeric_from=2,
+            ),
+        )
     )
+    rt = report["realtime"]
+    sections.append(
+        _section(
+            "Last 5 minutes",
+            f"<p><b>{_num(rt['visitors'])}</b> visitors, "
+            f"<b>{_num(rt['pageviews'])}</b> page views</p>"
+            + _table(["Page", "Views"], [[escape(p["path"]), _num(p["pageviews"])] for p in rt["pages"]]),
+        )
+    )
+    sections.append(
+        _section(
+            "Not found (404)",
+            _table(["Page", "Hits"], [[escape(p["path"]), _num(p["count"])] for p in report["not_found"]]),
+        )
+    )
+    bots = report["bots"]
+    sections.append(
+        _section(
+            "Bots and AI (what the filter set apart)",
+            _table(
+                ["Class", "Page loads", "Server hits"],
+                [
+                    [
+                        escape(c),
+                        _num(next((x["pageviews"] for x in bots["class"] if x["value"] == c), 0)),
+                        _num(next((x["pageviews"] for x in bots["hit_class"] if x["value"] == c), 0)),
+                    ]
+                    for c in sorted({x["value"] for x in bots["class"] + bots["hit_class"]})
+                ],
+            )
+            + _table(
+                ["Class and page", "Hits"], [[escape(x["value"]), _num(x["pageviews"])] for x in bots["bot_page"][:20]]
+            ),
+        )
+    )
+    sections.append(
+        _section(
+            "Tracking coverage",
+            '<p class="muted">Page views the tracker reported, per person '
+            "HTML page the proxy served: the rest had JavaScript off or a blocker on.</p>"
+            + _table(
+                ["Day", "Page views", "Pages served", "Coverage"],
+                [
+                    [escape(d["day"]), _num(d["pageviews"]), _num(d["hits"]), _pct(d["coverage"])]
+                    for d in reversed(series)
+                ],
+            ),
+        )
+    )
+
+    def range_link(key: str, label: str) -> str:
+        href = f"{escape(base)}?{escape(urlencode({**keep, 'period': key}))}"
+        return f'<a class="{"on" if key == period else ""}" href="{href}">{label}</a>'
+
+    nav = "".join(range_link(key, label) for key, label in RANGES)
     active = "".join(
         f' <a href="{escape(base)}?{escape(urlencode({k: v for k, v in params.items() if k != name}))}">'
-        f'{escape(name)} = {escape(value)} ✕</a>'
+        f"{escape(name)} = {escape(value)} ✕</a>"
         for name, value in report["filters"]
     )
-    sites = "".join(f'<option{" selected" if s == report["site"] else ""}>{escape(s)}</option>' for s in report["sites"])
+    sites = "".join(
+        f"<option{' selected' if s == report['site'] else ''}>{escape(s)}</option>" for s in report["sites"]
+    )
     note = f'<p class="note">{escape(report["source"]["note"])}</p>' if report["source"]["note"] else ""
-    custom = (f'<form method="get" action="{escape(base)}"><input type="hidden" name="period" value="custom">'
-              f'<input type="date" name="from" value="{escape(report["from"])}" aria-label="from"> '
-              f'<input type="date" name="to" value="{escape(report["to"])}" aria-label="to"> '
-              f'<select name="site" aria-label="site">{sites}</select> <button>Show</button></form>')
-    logout = "" if public else (f'<form method="post" action="{escape(prefix)}/logout">'
-                                f'<button>Log out</button></form>')
+    custom = (
+        f'<form method="get" action="{escape(base)}"><input type="hidden" name="period" value="custom">'
+        f'<input type="date" name="from" value="{escape(report["from"])}" aria-label="from"> '
+        f'<input type="date" name="to" value="{escape(report["to"])}" aria-label="to"> '
+        f'<select name="site" aria-label="site">{sites}</select> <button>Show</button></form>'
+    )
+    logout = "" if public else (f'<form method="post" action="{escape(prefix)}/logout"><button>Log out</button></form>')
     return (
-        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">"
-        "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">"
-        f"<title>footfall · {escape(report['site'])}</title><style nonce=\"{nonce}\">{STYLE}</style></head><body>"
+        '<!doctype html><html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width,initial-scale=1">'
+        f'<title>footfall · {escape(report["site"])}</title><style nonce="{nonce}">{STYLE}</style></head><body>'
         f"<header><h1>footfall · {escape(report['site'])}</h1><nav>{nav}</nav>{custom}"
-        f"<span class=\"muted\">{escape(report['from'])} – {escape(report['to'])}{active}</span>{logout}</header>"
+        f'<span class="muted">{escape(report["from"])} – {escape(report["to"])}{active}</span>{logout}</header>'
         f"{note}<main>{''.join(sections)}</main></body></html>"
     )
 
@@ -158,10 +233,10 @@ def page(report: dict, *, prefix: str, period: str, params: dict, nonce: str, pu
 def login_page(prefix: str, nonce: str, error: str | None = None) -> str:
     message = f'<p class="note">{escape(error)}</p>' if error else ""
     return (
-        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">"
-        "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\"><title>footfall · log in</title>"
-        f"<style nonce=\"{nonce}\">{STYLE} form{{max-width:22rem;margin:4rem auto;display:grid;gap:.6rem}}</style>"
-        f"</head><body><form method=\"post\" action=\"{escape(prefix)}/login\"><h1>footfall</h1>{message}"
-        "<label>Dashboard token <input type=\"password\" name=\"token\" autocomplete=\"current-password\" required></label>"
+        '<!doctype html><html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width,initial-scale=1"><title>footfall · log in</title>'
+        f'<style nonce="{nonce}">{STYLE} form{{max-width:22rem;margin:4rem auto;display:grid;gap:.6rem}}</style>'
+        f'</head><body><form method="post" action="{escape(prefix)}/login"><h1>footfall</h1>{message}'
+        '<label>Dashboard token <input type="password" name="token" autocomplete="current-password" required></label>'
         "<button>Log in</button></form></body></html>"
     )

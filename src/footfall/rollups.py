@@ -11,7 +11,6 @@ page view. A visit ends after 30 minutes without activity; a bounce is a visit o
 view with under 10 seconds on it.
 """
 
-
 from footfall import queries
 from footfall.days import local_day, month_bounds, shift_day
 from footfall.store import Statement
@@ -43,7 +42,9 @@ FROM daily_pages p WHERE p.day = ? GROUP BY p.site, p.day
 
 # A month summed again from its daily rows; histograms merged key by key.
 ROLLUP_MONTH = (
-    ("rollup_monthly_pages", f"""
+    (
+        "rollup_monthly_pages",
+        f"""
 INSERT INTO monthly_pages (site, month, path, views, visitors, visits, bounces, seconds_sum, seconds_count,
                            seconds_hist, hits, not_found)
 SELECT d.site, ?1, d.path, {_SUMS},
@@ -52,17 +53,24 @@ SELECT d.site, ?1, d.path, {_SUMS},
                    WHERE d2.site = d.site AND d2.path = d.path AND d2.day BETWEEN ?2 AND ?3 GROUP BY j.key)), '{{}}'),
        SUM(hits), SUM(not_found)
 FROM daily_pages d WHERE d.day BETWEEN ?2 AND ?3 GROUP BY d.site, d.path
-"""),
-    ("rollup_monthly_dimensions", """
+""",
+    ),
+    (
+        "rollup_monthly_dimensions",
+        """
 INSERT INTO monthly_dimensions (site, month, dimension, value, views, visitors)
 SELECT site, ?1, dimension, value, SUM(views), SUM(visitors)
 FROM daily_dimensions WHERE day BETWEEN ?2 AND ?3 GROUP BY site, dimension, value
-"""),
-    ("rollup_monthly_events", """
+""",
+    ),
+    (
+        "rollup_monthly_events",
+        """
 INSERT INTO monthly_events (site, month, type, name, url, count, visitors)
 SELECT site, ?1, type, name, url, SUM(count), SUM(visitors)
 FROM daily_events WHERE day BETWEEN ?2 AND ?3 GROUP BY site, type, name, url
-"""),
+""",
+    ),
 )
 _PAGE_COLUMNS = "site, day, path, views, visitors, visits, bounces, seconds_sum, seconds_count, seconds_hist"
 
@@ -77,11 +85,13 @@ def _statements(day: str) -> list[tuple[str, str, list]]:
     out = [
         ("rollup_pages", f"INSERT INTO daily_pages ({_PAGE_COLUMNS}) {pages_sql}", pages_params),
         # The proxy's view of the same pages: person HTML pages served (coverage) and 404s.
-        ("rollup_hits",
-         f"INSERT INTO daily_pages ({_PAGE_COLUMNS}, hits, not_found) "
-         f"SELECT site, day, path, 0, 0, 0, 0, 0, 0, '{{}}', hits, not_found FROM ({hits_sql}) WHERE true "
-         f"ON CONFLICT (site, day, path) DO UPDATE SET hits = excluded.hits, not_found = excluded.not_found",
-         hits_params),
+        (
+            "rollup_hits",
+            f"INSERT INTO daily_pages ({_PAGE_COLUMNS}, hits, not_found) "
+            f"SELECT site, day, path, 0, 0, 0, 0, 0, 0, '{{}}', hits, not_found FROM ({hits_sql}) WHERE true "
+            f"ON CONFLICT (site, day, path) DO UPDATE SET hits = excluded.hits, not_found = excluded.not_found",
+            hits_params,
+        ),
     ]
     # One statement per dimension: D1 caps the terms of a compound SELECT, so no UNION ALL.
     for name in queries.DIMENSIONS + ("total",):
@@ -89,10 +99,21 @@ def _statements(day: str) -> list[tuple[str, str, list]]:
         out.append((f"rollup_{name}", dims + sql, params))
     for name, sql, params in queries.classes(scope):
         out.append((f"rollup_{name}", dims + sql, params))
-    out.append(("rollup_events", f"INSERT INTO daily_events (site, day, type, name, url, count, visitors) {events_sql}",
-                events_params))
-    out.append(("record_sites", "INSERT INTO sites (site, first_day) SELECT site, MIN(day) FROM pageviews "
-                                "WHERE day = ? GROUP BY site ON CONFLICT (site) DO NOTHING", [day]))
+    out.append(
+        (
+            "rollup_events",
+            f"INSERT INTO daily_events (site, day, type, name, url, count, visitors) {events_sql}",
+            events_params,
+        )
+    )
+    out.append(
+        (
+            "record_sites",
+            "INSERT INTO sites (site, first_day) SELECT site, MIN(day) FROM pageviews "
+            "WHERE day = ? GROUP BY site ON CONFLICT (site) DO NOTHING",
+            [day],
+        )
+    )
     return out
 
 
@@ -122,12 +143,20 @@ ORDER BY day
 DELETE_OLD_SALTS = "DELETE FROM salts WHERE day < ?1"
 
 PURGES = (
-    ("purge_pageviews", f"DELETE FROM pageviews WHERE uuid IN "
-                        f"(SELECT uuid FROM pageviews WHERE day < ?1 AND day <= ?2 LIMIT {PURGE_BATCH})"),
-    ("purge_events", f"DELETE FROM events WHERE (uuid, seq) IN "
-                     f"(SELECT uuid, seq FROM events WHERE day < ?1 AND day <= ?2 LIMIT {PURGE_BATCH})"),
-    ("purge_hits", f"DELETE FROM hits WHERE id IN "
-                   f"(SELECT id FROM hits WHERE day < ?1 AND day <= ?2 LIMIT {PURGE_BATCH})"),
+    (
+        "purge_pageviews",
+        f"DELETE FROM pageviews WHERE uuid IN "
+        f"(SELECT uuid FROM pageviews WHERE day < ?1 AND day <= ?2 LIMIT {PURGE_BATCH})",
+    ),
+    (
+        "purge_events",
+        f"DELETE FROM events WHERE (uuid, seq) IN "
+        f"(SELECT uuid, seq FROM events WHERE day < ?1 AND day <= ?2 LIMIT {PURGE_BATCH})",
+    ),
+    (
+        "purge_hits",
+        f"DELETE FROM hits WHERE id IN (SELECT id FROM hits WHERE day < ?1 AND day <= ?2 LIMIT {PURGE_BATCH})",
+    ),
 )
 
 

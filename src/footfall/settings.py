@@ -14,10 +14,22 @@ DEFAULT_PREFIX = "/_ff"
 DEFAULT_ORIGIN_TIMEOUT_MS = 10_000
 
 # The variables the Worker reads; the edge copies exactly these out of `env`.
-VARIABLES = ("FOOTFALL_PATH", "ORIGIN_URL", "ORIGIN_TIMEOUT_MS", "EVENT_NAMES", "VISITOR_ID",
-             "DAY_UTC_OFFSET", "RETENTION_DAYS", "DASHBOARD_TOKEN", "DASHBOARD_PUBLIC", "HISTORY_PUBLIC",
-             "CORS_ORIGINS", "HONOUR_DNT",
-             "INJECT_TAG", "TAG_ATTRIBUTES")
+VARIABLES = (
+    "FOOTFALL_PATH",
+    "ORIGIN_URL",
+    "ORIGIN_TIMEOUT_MS",
+    "EVENT_NAMES",
+    "VISITOR_ID",
+    "DAY_UTC_OFFSET",
+    "RETENTION_DAYS",
+    "DASHBOARD_TOKEN",
+    "DASHBOARD_PUBLIC",
+    "HISTORY_PUBLIC",
+    "CORS_ORIGINS",
+    "HONOUR_DNT",
+    "INJECT_TAG",
+    "TAG_ATTRIBUTES",
+)
 DEFAULT_RETENTION_DAYS = 30
 
 _PREFIX_RE = re.compile(r"^(/[A-Za-z0-9._~-]+)+$")
@@ -59,8 +71,7 @@ def parse_prefix(raw: str | None) -> str:
     if not _PREFIX_RE.match(value):
         raise ConfigError(
             "FOOTFALL_PATH",
-            "must be a path like /_ff: starts with '/', no trailing '/', "
-            "letters, digits and . _ ~ - between slashes",
+            "must be a path like /_ff: starts with '/', no trailing '/', letters, digits and . _ ~ - between slashes",
         )
     return value
 
@@ -154,8 +165,9 @@ def parse_token(raw: str | None) -> str | None:
     if not value:
         return None
     if len(value) < MIN_TOKEN_LENGTH:
-        raise ConfigError("DASHBOARD_TOKEN", f"must be at least {MIN_TOKEN_LENGTH} characters "
-                                             "(e.g. `openssl rand -hex 24`)")
+        raise ConfigError(
+            "DASHBOARD_TOKEN", f"must be at least {MIN_TOKEN_LENGTH} characters (e.g. `openssl rand -hex 24`)"
+        )
     return value
 
 
@@ -168,8 +180,9 @@ def parse_cors_origins(raw: str | None) -> frozenset[str]:
             continue
         parts = urlsplit(value)
         if value == "*" or parts.scheme not in ("http", "https") or not parts.hostname or parts.path or parts.query:
-            raise ConfigError("CORS_ORIGINS", "must be a comma-separated list of origins like https://www.example.com "
-                                              "(never *)")
+            raise ConfigError(
+                "CORS_ORIGINS", "must be a comma-separated list of origins like https://www.example.com (never *)"
+            )
         origins.add(f"{parts.scheme}://{parts.netloc.lower()}")
     return frozenset(origins)
 
@@ -185,8 +198,11 @@ def parse_tag_attributes(raw: str | None) -> tuple[tuple[str, str], ...]:
     for item in (raw or "").split():
         name, _, value = item.partition("=")
         if not _ATTRIBUTE_RE.match(name) or not _ATTRIBUTE_VALUE_RE.match(value):
-            raise ConfigError("TAG_ATTRIBUTES", "must be space-separated data-* attributes like "
-                                                "data-hash data-downloads=pdf|zip (letters, digits and _.,:/|*+-)")
+            raise ConfigError(
+                "TAG_ATTRIBUTES",
+                "must be space-separated data-* attributes like "
+                "data-hash data-downloads=pdf|zip (letters, digits and _.,:/|*+-)",
+            )
         out.append((name, value))
     return tuple(out)
 

@@ -38,8 +38,11 @@ def _parts(q: Query) -> tuple[tuple[str, str] | None, tuple[str, str] | None, st
     if q.filters:
         oldest = shift_day(q.today, -q.retention_days)
         start = max(q.day_from, oldest)
-        note = (f"Filtered reports read raw rows, kept {q.retention_days} days: shown from {start}."
-                if start > q.day_from else None)
+        note = (
+            f"Filtered reports read raw rows, kept {q.retention_days} days: shown from {start}."
+            if start > q.day_from
+            else None
+        )
         return None, (start, q.day_to) if start <= q.day_to else None, note
     yesterday = shift_day(q.today, -1)
     rollup = (q.day_from, min(q.day_to, yesterday)) if q.day_from <= yesterday else None
@@ -72,30 +75,56 @@ def plan(q: Query, use_months: bool = True) -> list[Statement]:
     rollup, raw, _ = _parts(q)
     out = []
     if rollup:
-        out.append(Statement("r_series", "SELECT day, views, visitors, visits, bounces, hits FROM daily_totals "
-                                         "WHERE site = ? AND day BETWEEN ? AND ?", (q.site, *rollup)))
+        out.append(
+            Statement(
+                "r_series",
+                "SELECT day, views, visitors, visits, bounces, hits FROM daily_totals "
+                "WHERE site = ? AND day BETWEEN ? AND ?",
+                (q.site, *rollup),
+            )
+        )
         months, spans = _segments(*rollup) if use_months else (None, [rollup])
         for n, span in enumerate(spans):
             args = (q.site, *span)
             out += [
-                Statement(f"r_pages_{n}", f"SELECT {_PAGE_SUMS} FROM daily_pages WHERE site = ? AND day BETWEEN ? AND ?",
-                          args),
-                Statement(f"r_dimensions_{n}", "SELECT dimension, value, views, visitors FROM daily_dimensions "
-                                               "WHERE site = ? AND day BETWEEN ? AND ?", args),
-                Statement(f"r_events_{n}", "SELECT type, name, url, SUM(count) AS count, SUM(visitors) AS visitors "
-                                           "FROM daily_events WHERE site = ? AND day BETWEEN ? AND ? "
-                                           "GROUP BY type, name, url", args),
+                Statement(
+                    f"r_pages_{n}", f"SELECT {_PAGE_SUMS} FROM daily_pages WHERE site = ? AND day BETWEEN ? AND ?", args
+                ),
+                Statement(
+                    f"r_dimensions_{n}",
+                    "SELECT dimension, value, views, visitors FROM daily_dimensions "
+                    "WHERE site = ? AND day BETWEEN ? AND ?",
+                    args,
+                ),
+                Statement(
+                    f"r_events_{n}",
+                    "SELECT type, name, url, SUM(count) AS count, SUM(visitors) AS visitors "
+                    "FROM daily_events WHERE site = ? AND day BETWEEN ? AND ? "
+                    "GROUP BY type, name, url",
+                    args,
+                ),
             ]
         if months:
             args = (q.site, *months)
             out += [
-                Statement("r_pages_m", f"SELECT {_PAGE_SUMS} FROM monthly_pages WHERE site = ? AND month BETWEEN ? AND ?",
-                          args),
-                Statement("r_dimensions_m", "SELECT dimension, value, views, visitors FROM monthly_dimensions "
-                                            "WHERE site = ? AND month BETWEEN ? AND ?", args),
-                Statement("r_events_m", "SELECT type, name, url, SUM(count) AS count, SUM(visitors) AS visitors "
-                                        "FROM monthly_events WHERE site = ? AND month BETWEEN ? AND ? "
-                                        "GROUP BY type, name, url", args),
+                Statement(
+                    "r_pages_m",
+                    f"SELECT {_PAGE_SUMS} FROM monthly_pages WHERE site = ? AND month BETWEEN ? AND ?",
+                    args,
+                ),
+                Statement(
+                    "r_dimensions_m",
+                    "SELECT dimension, value, views, visitors FROM monthly_dimensions "
+                    "WHERE site = ? AND month BETWEEN ? AND ?",
+                    args,
+                ),
+                Statement(
+                    "r_events_m",
+                    "SELECT type, name, url, SUM(count) AS count, SUM(visitors) AS visitors "
+                    "FROM monthly_events WHERE site = ? AND month BETWEEN ? AND ? "
+                    "GROUP BY type, name, url",
+                    args,
+                ),
             ]
     if raw:
         scope = queries.Scope(raw[0], raw[1], q.site, q.filters)
@@ -113,9 +142,14 @@ def plan(q: Query, use_months: bool = True) -> list[Statement]:
     # The last five minutes may reach into yesterday (local yesterday: the day offset applies).
     days = days_touched(q.now_ms, REALTIME_MS, q.offset_minutes)
     people = ", ".join("?" * len(PEOPLE))
-    out.append(Statement("realtime", f"SELECT path, visitor FROM pageviews WHERE day IN ({', '.join('?' * len(days))}) "
-                                     f"AND site = ? AND ts >= ? AND bot_class IN ({people})",
-                         (*days, q.site, q.now_ms - REALTIME_MS, *PEOPLE)))
+    out.append(
+        Statement(
+            "realtime",
+            f"SELECT path, visitor FROM pageviews WHERE day IN ({', '.join('?' * len(days))}) "
+            f"AND site = ? AND ts >= ? AND bot_class IN ({people})",
+            (*days, q.site, q.now_ms - REALTIME_MS, *PEOPLE),
+        )
+    )
     out.append(Statement("sites", "SELECT site FROM sites ORDER BY site", ()))
     return out
 
@@ -162,11 +196,14 @@ def _from_rows(rows: list[dict]) -> dict[str, list[dict]]:
             entry["visits"] += 1
             entry["bounces"] += len(visit) == 1 and visit[0]["seconds"] < queries.BOUNCE_SECONDS
     return {
-        "t_pages": [{"day": d, "path": p, "visitors": len(seen_on[(d, p)]), "seconds_hist": json.dumps(hist[(d, p)]),
-                     **v} for (d, p), v in pages.items()],
+        "t_pages": [
+            {"day": d, "path": p, "visitors": len(seen_on[(d, p)]), "seconds_hist": json.dumps(hist[(d, p)]), **v}
+            for (d, p), v in pages.items()
+        ],
         "t_combos": combos,
-        "t_class": [{"dimension": "class", "value": c, "views": n, "visitors": len(v)}
-                    for (_, c), (n, v) in classes.items()],
+        "t_class": [
+            {"dimension": "class", "value": c, "views": n, "visitors": len(v)} for (_, c), (n, v) in classes.items()
+        ],
     }
 
 
@@ -189,8 +226,12 @@ def _from_hit_counts(rows: list[dict]) -> dict[str, list[dict]]:
             entry[1] += r["visitors"]
     return {
         "t_hits": [{"day": d, "path": p, **v} for (d, p), v in pages.items()],
-        "t_hit_class": [{"dimension": "hit_class", "value": c, "views": n, "visitors": v} for c, (n, v) in by_class.items()],
-        "t_bot_page": [{"dimension": "bot_page", "value": k, "views": n, "visitors": v} for k, (n, v) in bot_pages.items()],
+        "t_hit_class": [
+            {"dimension": "hit_class", "value": c, "views": n, "visitors": v} for c, (n, v) in by_class.items()
+        ],
+        "t_bot_page": [
+            {"dimension": "bot_page", "value": k, "views": n, "visitors": v} for k, (n, v) in bot_pages.items()
+        ],
     }
 
 
@@ -231,9 +272,9 @@ def assemble(q: Query, rows: dict[str, list[dict]]) -> dict:
         rows.update(_from_rows(rows.pop("t_rows")))
     if "t_hit_counts" in rows:
         rows.update(_from_hit_counts(rows.pop("t_hit_counts")))
-    page = defaultdict(lambda: defaultdict(int))
+    page: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     hists: dict[str, dict[int, int]] = defaultdict(dict)
-    day = defaultdict(lambda: defaultdict(int))
+    day: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     rollup_pages = [r for key, value in rows.items() if key.startswith("r_pages") for r in value]
     raw_pages = rows.get("t_pages", []) + rows.get("t_hits", [])
     for r in rollup_pages + raw_pages:
@@ -276,7 +317,7 @@ def assemble(q: Query, rows: dict[str, list[dict]]) -> dict:
             entry["views"] += r["views"]
             entry["visitors"] += r["visitors"]
 
-    events = defaultdict(lambda: {"count": 0, "visitors": 0})
+    events: dict[tuple, dict[str, int]] = defaultdict(lambda: {"count": 0, "visitors": 0})
     for r in [r for key, value in rows.items() if key.startswith("r_events") for r in value] + rows.get("t_events", []):
         e = events[(r["type"], r["name"], r["url"])]
         e["count"] += r["count"]
@@ -292,15 +333,23 @@ def assemble(q: Query, rows: dict[str, list[dict]]) -> dict:
     hits = sum(p["hits"] for p in page.values())
     hits_known = not raw or queries.Scope(*raw, q.site, q.filters).honours_hits
     realtime_rows = rows.get("realtime", [])
-    realtime_pages = defaultdict(int)
+    realtime_pages: dict[str, int] = defaultdict(int)
     for r in realtime_rows:
         realtime_pages[r["path"]] += 1
 
     def page_row(path):
         p = page[path]
-        return {"path": path, "pageviews": p["views"], "visitors": p["visitors"], "visits": p["visits"],
-                "bounces": p["bounces"], "bounce_rate": _ratio(p["bounces"], p["visits"]),
-                "median_seconds": median_seconds(hists[path]), "hits": p["hits"], "not_found": p["not_found"]}
+        return {
+            "path": path,
+            "pageviews": p["views"],
+            "visitors": p["visitors"],
+            "visits": p["visits"],
+            "bounces": p["bounces"],
+            "bounce_rate": _ratio(p["bounces"], p["visits"]),
+            "median_seconds": median_seconds(hists[path]),
+            "hits": p["hits"],
+            "not_found": p["not_found"],
+        }
 
     def ranked(name, limit=TOP):
         values = dims.get(name, {})
@@ -324,25 +373,39 @@ def assemble(q: Query, rows: dict[str, list[dict]]) -> dict:
             "coverage": _ratio(views, hits) if hits_known else None,
         },
         "series": [
-            {"day": d, "visitors": day[d]["visitors"], "pageviews": day[d]["views"], "visits": day[d]["visits"],
-             "bounces": day[d]["bounces"], "hits": day[d]["hits"], "coverage": _ratio(day[d]["views"], day[d]["hits"])}
+            {
+                "day": d,
+                "visitors": day[d]["visitors"],
+                "pageviews": day[d]["views"],
+                "visits": day[d]["visits"],
+                "bounces": day[d]["bounces"],
+                "hits": day[d]["hits"],
+                "coverage": _ratio(day[d]["views"], day[d]["hits"]),
+            }
             for d in _days(q.day_from, q.day_to)
         ],
         "pages": [page_row(p) for p in sorted(viewed, key=lambda p: (-page[p]["views"], p))[:TOP]],
-        "entry_pages": [page_row(p) for p in sorted((p for p in viewed if page[p]["visits"]),
-                                                    key=lambda p: (-page[p]["visits"], p))[:TOP]],
-        "not_found": [{"path": p, "count": page[p]["not_found"]}
-                      for p in sorted((p for p in page if page[p]["not_found"]),
-                                      key=lambda p: (-page[p]["not_found"], p))[:TOP]],
+        "entry_pages": [
+            page_row(p)
+            for p in sorted((p for p in viewed if page[p]["visits"]), key=lambda p: (-page[p]["visits"], p))[:TOP]
+        ],
+        "not_found": [
+            {"path": p, "count": page[p]["not_found"]}
+            for p in sorted((p for p in page if page[p]["not_found"]), key=lambda p: (-page[p]["not_found"], p))[:TOP]
+        ],
         "dimensions": {name: ranked(name) for name in queries.DIMENSIONS},
         "bots": {name: ranked(name, 50) for name in ("class", "hit_class", "bot_page")},
-        "events": [{"type": t, "name": n, "url": u, **e}
-                   for (t, n, u), e in sorted(events.items(), key=lambda kv: (-kv[1]["count"], kv[0]))][:50],
+        "events": [
+            {"type": t, "name": n, "url": u, **e}
+            for (t, n, u), e in sorted(events.items(), key=lambda kv: (-kv[1]["count"], kv[0]))
+        ][:50],
         "realtime": {
             "visitors": len({r["visitor"] for r in realtime_rows}),
             "pageviews": len(realtime_rows),
-            "pages": [{"path": p, "pageviews": n}
-                      for p, n in sorted(realtime_pages.items(), key=lambda kv: (-kv[1], kv[0]))[:10]],
+            "pages": [
+                {"path": p, "pageviews": n}
+                for p, n in sorted(realtime_pages.items(), key=lambda kv: (-kv[1], kv[0]))[:10]
+            ],
         },
         "sites": sorted({r["site"] for r in rows.get("sites", [])} | {q.site}),
     }
@@ -350,13 +413,15 @@ def assemble(q: Query, rows: dict[str, list[dict]]) -> dict:
 
 def cost_headers(rows_read: dict[str, int]) -> dict[str, str]:
     """What a load cost in D1 rows read, in total and per statement (for `make bench`)."""
-    return {"x-footfall-rows-read": str(sum(rows_read.values())),
-            "x-footfall-rows-read-detail": ",".join(f"{k}={v}" for k, v in rows_read.items())}
+    return {
+        "x-footfall-rows-read": str(sum(rows_read.values())),
+        "x-footfall-rows-read-detail": ",".join(f"{k}={v}" for k, v in rows_read.items()),
+    }
 
 
 async def report(store: Store, q: Query) -> tuple[dict, dict[str, int]]:
     """The report, and the rows the store read for each of its statements (one batch)."""
     statements = plan(q)
     results = await store.batch(statements)
-    rows = {s.name: r.rows for s, r in zip(statements, results)}
-    return assemble(q, rows), {s.name: r.rows_read for s, r in zip(statements, results)}
+    rows = {s.name: r.rows for s, r in zip(statements, results, strict=True)}
+    return assemble(q, rows), {s.name: r.rows_read for s, r in zip(statements, results, strict=True)}

@@ -13,8 +13,12 @@ from footfall.stats import Query
 
 METRICS = ("visitors", "pageviews", "visits", "bounce_rate", "time_on_page", "coverage")
 # API dimension -> where the report keeps it: the daily series, the page lists, or a rolled-up dimension.
-DIMENSIONS = {"time:day": "series", "event:page": "pages", "visit:entry_page": "entry_pages",
-              **{d.api_name: d.name for d in dimensions.REGISTRY if d.rolled_up}}
+DIMENSIONS = {
+    "time:day": "series",
+    "event:page": "pages",
+    "visit:entry_page": "entry_pages",
+    **{d.api_name: d.name for d in dimensions.REGISTRY if d.rolled_up},
+}
 FILTER_NAMES = {d.api_name: d.filter_key for d in dimensions.REGISTRY}
 MAX_SITE = 253
 
@@ -33,11 +37,11 @@ def _filters(raw) -> list[tuple[str, str]]:
     if isinstance(raw, str):  # GET: page==/x;country==DE
         raw = [["is", *part.split("==", 1)] for part in raw.split(";") if "==" in part]
     if not isinstance(raw, list):
-        raise Rejection(400, "invalid_filter", "filters must be a list of [\"is\", dimension, value]")
+        raise Rejection(400, "invalid_filter", 'filters must be a list of ["is", dimension, value]')
     pairs = []
     for item in raw:
         if not (isinstance(item, list) and len(item) == 3 and item[0] == "is" and isinstance(item[1], str)):
-            raise Rejection(400, "invalid_filter", "each filter is [\"is\", dimension, value]")
+            raise Rejection(400, "invalid_filter", 'each filter is ["is", dimension, value]')
         name = FILTER_NAMES.get(item[1], item[1])
         values = item[2] if isinstance(item[2], list) else [item[2]]
         if len(values) != 1:
@@ -59,15 +63,28 @@ def parse_query(data: dict, settings: Settings, site: str, now_ms: int) -> tuple
     site_id = data.get("site_id", data.get("site")) or site
     if not isinstance(site_id, str) or len(site_id) > MAX_SITE:
         raise Rejection(400, "invalid_site", "site_id is a host name")
-    query = Query(site_id, day_from, day_to, today, now_ms, periods.filters(pairs), settings.retention_days,
-                  settings.day_offset_minutes)
+    query = Query(
+        site_id,
+        day_from,
+        day_to,
+        today,
+        now_ms,
+        periods.filters(pairs),
+        settings.retention_days,
+        settings.day_offset_minutes,
+    )
     return query, metrics, (dims[0] if dims else None)
 
 
 def _metric(name: str, row: dict):
-    return {"visitors": row.get("visitors"), "pageviews": row.get("pageviews"), "visits": row.get("visits"),
-            "bounce_rate": row.get("bounce_rate"), "time_on_page": row.get("median_seconds"),
-            "coverage": row.get("coverage")}[name]
+    return {
+        "visitors": row.get("visitors"),
+        "pageviews": row.get("pageviews"),
+        "visits": row.get("visits"),
+        "bounce_rate": row.get("bounce_rate"),
+        "time_on_page": row.get("median_seconds"),
+        "coverage": row.get("coverage"),
+    }[name]
 
 
 def results(report: dict, metrics: list[str], dimension: str | None) -> list[dict]:
@@ -78,16 +95,22 @@ def results(report: dict, metrics: list[str], dimension: str | None) -> list[dic
         return [{"dimensions": [r["day"]], "metrics": [_metric(m, r) for m in metrics]} for r in report["series"]]
     if key in ("pages", "entry_pages"):
         return [{"dimensions": [r["path"]], "metrics": [_metric(m, r) for m in metrics]} for r in report[key]]
-    return [{"dimensions": [r["value"]], "metrics": [_metric(m, r) for m in metrics]}
-            for r in report["dimensions"][key]]
+    return [
+        {"dimensions": [r["value"]], "metrics": [_metric(m, r) for m in metrics]} for r in report["dimensions"][key]
+    ]
 
 
 def answer(report: dict, rows_read: dict[str, int], q: Query, metrics: list[str], dimension: str | None) -> dict:
     return {
         "results": results(report, metrics, dimension),
         "meta": {"rows_read": sum(rows_read.values()), "source": report["source"]},
-        "query": {"site_id": q.site, "date_range": [q.day_from, q.day_to], "metrics": metrics,
-                  "dimensions": [dimension] if dimension else [], "filters": [["is", n, [v]] for n, v in q.filters]},
+        "query": {
+            "site_id": q.site,
+            "date_range": [q.day_from, q.day_to],
+            "metrics": metrics,
+            "dimensions": [dimension] if dimension else [],
+            "filters": [["is", n, [v]] for n, v in q.filters],
+        },
     }
 
 
@@ -99,5 +122,6 @@ def parse_dashboard(params: dict[str, str], settings: Settings, site: str, now_m
     if len(chosen) > MAX_SITE:
         raise Rejection(400, "invalid_site", "site is a host name")
     filters = periods.filters((k, v) for k, v in params.items() if k in dimensions.BY_FILTER_KEY)
-    return Query(chosen, day_from, day_to, today, now_ms, filters, settings.retention_days,
-                 settings.day_offset_minutes), period
+    return Query(
+        chosen, day_from, day_to, today, now_ms, filters, settings.retention_days, settings.day_offset_minutes
+    ), period

@@ -8,8 +8,10 @@ def line_chart(points: list[tuple[str, float]], width: int = 720, height: int = 
     """A line with an area under it; x labels at both ends and the maximum marked."""
     pad_x, pad_y = 36, 20
     if not points:
-        return (f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" aria-label="{escape(label)}">'
-                f'<text x="{width // 2}" y="{height // 2}" text-anchor="middle">no data</text></svg>')
+        return (
+            f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" aria-label="{escape(label)}">'
+            f'<text x="{width // 2}" y="{height // 2}" text-anchor="middle">no data</text></svg>'
+        )
     top = max(v for _, v in points) or 1
     step = (width - 2 * pad_x) / max(len(points) - 1, 1)
 
@@ -46,6 +48,6 @@ def history_badge(path: str, points: list[tuple[str, int]], width: int = 320, he
     )
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}">'
-        f'<style>text{{font:11px sans-serif;fill:#555}}rect{{fill:#3b7ddd}}</style>'
+        f"<style>text{{font:11px sans-serif;fill:#555}}rect{{fill:#3b7ddd}}</style>"
         f'<text x="5" y="13">{escape(path[:60])}: {total} views in {len(points)} days</text>{bars}</svg>'
     )

@@ -41,12 +41,25 @@ _OSES = (
 
 # Sec-CH-UA brands, most specific first ("Chromium" and "Google Chrome" come with the others).
 _BRANDS = (
-    ("Microsoft Edge", "Edge"), ("Opera", "Opera"), ("Brave", "Brave"), ("Vivaldi", "Vivaldi"),
-    ("Samsung Internet", "Samsung Internet"), ("YaBrowser", "Yandex"), ("Yandex", "Yandex"),
-    ("Google Chrome", "Chrome"), ("Chromium", "Chrome"),
+    ("Microsoft Edge", "Edge"),
+    ("Opera", "Opera"),
+    ("Brave", "Brave"),
+    ("Vivaldi", "Vivaldi"),
+    ("Samsung Internet", "Samsung Internet"),
+    ("YaBrowser", "Yandex"),
+    ("Yandex", "Yandex"),
+    ("Google Chrome", "Chrome"),
+    ("Chromium", "Chrome"),
 )
-_PLATFORMS = {"windows": "Windows", "macos": "macOS", "android": "Android", "ios": "iOS",
-              "chrome os": "Chrome OS", "chromium os": "Chrome OS", "linux": "Linux"}
+_PLATFORMS = {
+    "windows": "Windows",
+    "macos": "macOS",
+    "android": "Android",
+    "ios": "iOS",
+    "chrome os": "Chrome OS",
+    "chromium os": "Chrome OS",
+    "linux": "Linux",
+}
 
 DESKTOP, MOBILE, TABLET = "desktop", "mobile", "tablet"
 
@@ -84,8 +97,7 @@ def _from_user_agent(ua: str) -> tuple[str | None, str | None, str]:
     return _first(_BROWSERS, ua), _first(_OSES, ua), device_type(ua)
 
 
-def parse(ua: str, ch_ua: str | None = None, ch_mobile: str | None = None,
-          ch_platform: str | None = None) -> Device:
+def parse(ua: str, ch_ua: str | None = None, ch_mobile: str | None = None, ch_platform: str | None = None) -> Device:
     browser, os, device = _from_user_agent(ua or "")
     # Client Hints are what the browser says of itself now; user agents are frozen and reduced.
     if ch_ua:

@@ -5,6 +5,7 @@ exact values that reach D1 are unit-tested without a database.
 """
 
 import secrets
+
 from footfall import channels, sql
 from footfall.days import local_day
 from footfall.limits import MAX_SEQ
@@ -20,13 +21,28 @@ def page_load(record: PageLoad, site: str, now_ms: int, offset_minutes: int, who
         "insert_page_load",
         sql.INSERT_PAGE_LOAD,
         (
-            record.uuid, site, now_ms, local_day(now_ms, offset_minutes), record.path,
-            record.referrer, host, int(channels.is_internal(host, site)),
+            record.uuid,
+            site,
+            now_ms,
+            local_day(now_ms, offset_minutes),
+            record.path,
+            record.referrer,
+            host,
+            int(channels.is_internal(host, site)),
             channels.channel(record.referrer, site, utm),
-            utm.get("utm_source"), utm.get("utm_medium"), utm.get("utm_campaign"),
-            utm.get("utm_term"), utm.get("utm_content"),
-            who.visitor, who.country, who.browser, who.os, who.device,
-            who.verdict.bot_class, who.verdict.score, who.reasons,
+            utm.get("utm_source"),
+            utm.get("utm_medium"),
+            utm.get("utm_campaign"),
+            utm.get("utm_term"),
+            utm.get("utm_content"),
+            who.visitor,
+            who.country,
+            who.browser,
+            who.os,
+            who.device,
+            who.verdict.bot_class,
+            who.verdict.score,
+            who.reasons,
             now_ms - sql.HIT_LOOKBACK_MS,
             local_day(now_ms - sql.HIT_LOOKBACK_MS, offset_minutes),  # the lookback may cross midnight
         ),
@@ -43,8 +59,18 @@ def event(record: Event, site: str, now_ms: int, offset_minutes: int = 0) -> Sta
     return Statement(
         "insert_event",
         sql.INSERT_EVENT,
-        (seq, now_ms, local_day(now_ms, offset_minutes), record.type, record.name, record.path,
-         record.url, record.anchor_text, record.uuid, site),
+        (
+            seq,
+            now_ms,
+            local_day(now_ms, offset_minutes),
+            record.type,
+            record.name,
+            record.path,
+            record.url,
+            record.anchor_text,
+            record.uuid,
+            site,
+        ),
     )
 
 
@@ -52,6 +78,16 @@ def hit(path: str, status: int, site: str, now_ms: int, offset_minutes: int, who
     return Statement(
         "insert_hit",
         sql.INSERT_HIT,
-        (site, now_ms, local_day(now_ms, offset_minutes), path, status, who.visitor, who.country,
-         who.verdict.bot_class, who.verdict.score, who.reasons),
+        (
+            site,
+            now_ms,
+            local_day(now_ms, offset_minutes),
+            path,
+            status,
+            who.visitor,
+            who.country,
+            who.verdict.bot_class,
+            who.verdict.score,
+            who.reasons,
+        ),
     )

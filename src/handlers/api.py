@@ -34,16 +34,20 @@ async def export_csv(request: Request, ctx: Context) -> Response:
     if table not in export.EXPORT_TABLES:
         return json_error(400, "invalid_table", "table may be " + ", ".join(export.EXPORT_TABLES))
     today = local_day(ctx.now_ms, ctx.settings.day_offset_minutes)
-    day_from, day_to, _ = periods.day_range(params.get("period", "custom" if "from" in params else "30d"), today,
-                                            params.get("from"), params.get("to"))
+    day_from, day_to, _ = periods.day_range(
+        params.get("period", "custom" if "from" in params else "30d"), today, params.get("from"), params.get("to")
+    )
     raw_page = params.get("page", "0")
     if not raw_page.isdigit() or int(raw_page) > export.MAX_PAGE:
         raise Rejection(400, "invalid_page", "page is a page number from 0")
     page = int(raw_page)
     result = await ctx.store.execute(export.statement(table, params.get("site") or ctx.site, day_from, day_to, page))
     text, more = export.to_csv(table, result.rows)
-    headers = {"content-type": "text/csv; charset=utf-8", "cache-control": "no-store",
-               "content-disposition": f'attachment; filename="footfall-{table}-{day_from}-{day_to}-{page}.csv"'}
+    headers = {
+        "content-type": "text/csv; charset=utf-8",
+        "cache-control": "no-store",
+        "content-disposition": f'attachment; filename="footfall-{table}-{day_from}-{day_to}-{page}.csv"',
+    }
     if more:
         headers["link"] = f'<?{urlencode({**params, "page": str(page + 1)})}>; rel="next"'
     return Response(200, headers, text)

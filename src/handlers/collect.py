@@ -41,8 +41,9 @@ async def heartbeat(request: Request, ctx: Context) -> Response:
     if result.changes == 0:
         return _unknown_page_load()
     if result.rows and not result.rows[0].get("accepted"):
-        return Response(202, {"cache-control": "no-store",
-                              "x-footfall-ignored": "heartbeat more than 6 hours after the page load"})
+        return Response(
+            202, {"cache-control": "no-store", "x-footfall-ignored": "heartbeat more than 6 hours after the page load"}
+        )
     return no_content()
 
 

@@ -21,8 +21,14 @@ async def show(request: Request, ctx: Context) -> Response:
     query, period = statsapi.parse_dashboard(params, ctx.settings, ctx.site, ctx.now_ms)
     report, rows_read = await stats.report(ctx.store, query)
     nonce = new_nonce()
-    html = render.page(report, prefix=ctx.settings.prefix, period=period, params=params, nonce=nonce,
-                       public=ctx.settings.dashboard_public and not ctx.owner)
+    html = render.page(
+        report,
+        prefix=ctx.settings.prefix,
+        period=period,
+        params=params,
+        nonce=nonce,
+        public=ctx.settings.dashboard_public and not ctx.owner,
+    )
     return Response(200, {**page_headers(nonce), **stats.cost_headers(rows_read)}, html)
 
 
@@ -55,7 +61,10 @@ async def history_plot(request: Request, ctx: Context) -> Response:
     today = local_day(ctx.now_ms, ctx.settings.day_offset_minutes)
     past, current = await ctx.store.batch(history.plan(ctx.site, path, today))
     public = ctx.settings.history_public or ctx.settings.dashboard_public
-    headers = {"content-type": "image/svg+xml; charset=utf-8", "x-content-type-options": "nosniff",
-               "content-security-policy": "default-src 'none'; style-src 'unsafe-inline'",
-               "cache-control": "public, max-age=3600" if public else "private, no-store"}
+    headers = {
+        "content-type": "image/svg+xml; charset=utf-8",
+        "x-content-type-options": "nosniff",
+        "content-security-policy": "default-src 'none'; style-src 'unsafe-inline'",
+        "cache-control": "public, max-age=3600" if public else "private, no-store",
+    }
     return Response(200, headers, history.badge(path, past.rows, current.rows, today))

@@ -14,10 +14,7 @@ from footfall import privacy, upstream, writes
 from footfall.log import log
 from handlers.visitors import profile_of
 
-_ERROR_PAGE = (
-    "<!doctype html><meta charset=utf-8><title>{status}</title>"
-    "<h1>{status} {title}</h1><p>{message}</p>"
-)
+_ERROR_PAGE = "<!doctype html><meta charset=utf-8><title>{status}</title><h1>{status} {title}</h1><p>{message}</p>"
 
 
 def _error_page(status: int, title: str, message: str) -> Response:
@@ -44,8 +41,7 @@ def _is_html(response: Response) -> bool:
 def is_page_load(request: Request, response: Response) -> bool:
     """A page load, not a favicon or an iframe: browsers say so in Sec-Fetch-Dest; crawlers and
     older browsers don't send it, and then an HTML answer is taken as a page."""
-    return (request.method == "GET" and request.header("sec-fetch-dest") in (None, "document")
-            and _is_html(response))
+    return request.method == "GET" and request.header("sec-fetch-dest") in (None, "document") and _is_html(response)
 
 
 def tracker_tag(ctx: Context) -> str:
@@ -68,8 +64,7 @@ async def forward(request: Request, ctx: Context) -> Response:
     settings = ctx.settings
     target = request.url if settings.origin is None else upstream.target_url(settings.origin, request.url)
     try:
-        response = await ctx.origin.fetch(request, target, forward_headers(request.headers),
-                                          settings.origin_timeout_ms)
+        response = await ctx.origin.fetch(request, target, forward_headers(request.headers), settings.origin_timeout_ms)
     except OriginTimeout:
         log("error", "origin timed out", timeout_ms=settings.origin_timeout_ms)
         return _error_page(504, "Gateway Timeout", "The site did not answer in time. Please try again.")

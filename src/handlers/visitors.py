@@ -13,9 +13,16 @@ def client_of(request: Request) -> profile.Client:
     h = request.headers
     c = request.client
     return profile.Client(
-        ip=c.ip, user_agent=h.get("user-agent", ""), accept_language=h.get("accept-language"),
-        sec_fetch_mode=h.get("sec-fetch-mode"), ch_ua=h.get("sec-ch-ua"), ch_mobile=h.get("sec-ch-ua-mobile"),
-        ch_platform=h.get("sec-ch-ua-platform"), country=c.country, asn=c.asn, cf_bot_score=c.cf_bot_score,
+        ip=c.ip,
+        user_agent=h.get("user-agent", ""),
+        accept_language=h.get("accept-language"),
+        sec_fetch_mode=h.get("sec-fetch-mode"),
+        ch_ua=h.get("sec-ch-ua"),
+        ch_mobile=h.get("sec-ch-ua-mobile"),
+        ch_platform=h.get("sec-ch-ua-platform"),
+        country=c.country,
+        asn=c.asn,
+        cf_bot_score=c.cf_bot_score,
         cf_verified_category=c.cf_verified_category,
     )
 

@@ -45,7 +45,10 @@ def test_connection_listed_names():
 ], ids=lambda v: str(v))
 def test_routes(prefix, path, route, params):
     found = routing.find(ROUTES, prefix, path)
-    if route in (None, ""):
-        assert found == route
+    if route is None:
+        assert found is None  # the site's
+    elif route == "":
+        assert found == routing.Match(None, {})  # under the prefix, no such endpoint: 404
     else:
-        assert (found[0].path, found[1]) == (route, params)
+        assert found is not None and found.route is not None
+        assert (found.route.path, found.params) == (route, params)
