@@ -12,7 +12,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 NPX := npx --no-install
 
-.PHONY: setup dev test unit bench migrate build clean
+.PHONY: setup dev test test-fast check unit bench migrate build clean
 
 ## setup: install npm packages from the lock file and the Python dev group, when missing
 setup: node_modules/.footfall-installed $(VENV)/.footfall-installed build
@@ -44,13 +44,21 @@ dev: migrate
 test: setup
 	$(PY) -m pytest
 
-## unit: the pure-core tests only (fast, no runtime)
-unit: setup
-	$(PY) -m pytest tests/unit
+## test-fast: the in-process tiers only (core and handlers on CPython, SQLite, pinned clock)
+test-fast: setup
+	$(PY) -m pytest tests/unit tests/handlers
+
+unit: test-fast
+
+## check: lint and format (ruff), types (mypy over src/)
+check: setup
+	$(VENV)/bin/ruff check src tests bench tools waf
+	$(VENV)/bin/ruff format --check src tests bench tools waf
+	$(VENV)/bin/mypy
 
 ## bench: measure on this machine and rewrite docs/BENCHMARKS.md
 bench: setup
-	$(PY) bench/run.py
+	PYTHONPATH=src:tests $(PY) bench/run.py
 
 clean:
 	rm -rf node_modules $(VENV) .wrangler client/dist

@@ -7,22 +7,12 @@ Content-Security-Policy (no inline script or style without this response's nonce
 
 from urllib.parse import urlencode
 
-from footfall import svg
+from footfall import dimensions, svg
 from footfall.markup import escape
 
-DIMENSION_TITLES = {
-    "channel": "Channels",
-    "referrer_host": "Referrers",
-    "utm_source": "UTM sources",
-    "utm_medium": "UTM media",
-    "utm_campaign": "UTM campaigns",
-    "country": "Countries",
-    "browser": "Browsers",
-    "os": "Operating systems",
-    "device": "Devices",
-}
+# Panels and filters come from the dimension registry (footfall.dimensions).
+DIMENSION_PANELS = tuple(d for d in dimensions.REGISTRY if d.rolled_up)
 RANGES = (("today", "Today"), ("7d", "7 days"), ("30d", "30 days"))
-FILTERS = ("page", "referrer", "channel", "country", "device")
 
 STYLE = """
 :root{color-scheme:light dark;--bg:#fafafa;--fg:#1d1d1f;--muted:#6b6b70;--card:#fff;--line:#3b7ddd;--area:#3b7ddd22;--border:#e3e3e6}
@@ -125,17 +115,16 @@ def page(report: dict, *, prefix: str, period: str, params: dict, nonce: str, pu
         ),
     ]
     dims = report["dimensions"]
-    for name in ("channel", "referrer_host", "utm_campaign", "utm_source", "country", "browser", "os", "device"):
-        filter_name = {"referrer_host": "referrer"}.get(name, name)
+    for dimension in DIMENSION_PANELS:
         rows = [
             [
-                _filter_link(base, params, filter_name, d["value"]) if filter_name in FILTERS else escape(d["value"]),
+                _filter_link(base, params, dimension.filter_key, d["value"]),
                 _num(d["pageviews"]),
                 _num(d["visitors"]),
             ]
-            for d in dims.get(name, [])
+            for d in dims.get(dimension.name, [])
         ]
-        sections.append(_section(DIMENSION_TITLES[name], _table(["", "Views", "Visitors"], rows)))
+        sections.append(_section(dimension.title, _table(["", "Views", "Visitors"], rows)))
     sections.append(
         _section(
             "Events",

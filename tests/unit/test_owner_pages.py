@@ -45,7 +45,7 @@ def hostile_report():
                     "coverage": 0.5}],
         "pages": [row(p) for p in PAYLOADS], "entry_pages": [row(p) for p in PAYLOADS],
         "not_found": [{"path": p, "count": 1} for p in PAYLOADS],
-        "dimensions": {name: dim for name in render.DIMENSION_TITLES},
+        "dimensions": {d.name: dim for d in render.DIMENSION_PANELS},
         "bots": {"class": dim, "hit_class": dim, "bot_page": dim},
         "events": [{"type": "custom", "name": p, "url": p, "count": 1, "visitors": 1} for p in PAYLOADS],
         "realtime": {"visitors": 1, "pageviews": 1, "pages": [{"path": p, "pageviews": 1} for p in PAYLOADS]},
