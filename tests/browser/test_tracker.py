@@ -1,15 +1,20 @@
 """The tracker in real Chromium, through the Worker, asserted on the rows stored in D1."""
 
 import gzip
-import time
+import json
 
 import pytest
 
 from support.http import request
 from support.processes import ROOT
-from tracker_helpers import STAY_ON_PAGE, Beacons, set_visibility, wait_for_rows
+from tracker_helpers import SCROLL_TO, STAY_ON_PAGE, Beacons, set_visibility, wait_for_rows
 
-BUDGET_LIMIT = 1400  # the issue's ceiling; the goal is 1,024 (see docs/BENCHMARKS.md)
+# The one size budget, shared with client/build.mjs and bench/tracker_size.py.
+BUDGET = json.loads((ROOT / "client" / "budget.json").read_text())
+
+# Targets for requests per page view (issue #10), by visible time before the tab is hidden.
+MAX_REQUESTS = [(10, 2), (30, 3), (300, 6), (1800, 12)]
+VISIBLE_SECONDS = [4, 10, 29, 60, 89, 119, 299, 1800]
 
 
 def visit(page, worker, path="/"):
@@ -25,6 +30,30 @@ def stored_page_load(db, beacons, page=None):
     return wait_for_rows(db, "SELECT * FROM pageviews WHERE uuid = ?", (uuid,))[0]
 
 
+def within_a_second(totals, expected):
+    """Reported totals against the visible seconds played (real milliseconds pass too)."""
+    return len(totals) == len(expected) and all(abs(t - e) <= 1 for t, e in zip(totals, expected))
+
+
+def stored_seconds(db, uuid, at_least):
+    rows = wait_for_rows(db, "SELECT seconds FROM pageviews WHERE uuid = ? AND seconds >= ?", (uuid, at_least))
+    return rows[0]["seconds"] if rows else None
+
+
+@pytest.fixture
+def both_clocks(page, worker):
+    """Advance the page's clock and the Worker's together (the Worker caps stored time by the
+    wall-clock time since /init, so it has to live through the same minutes)."""
+    page.clock.install()
+
+    def advance(ms):
+        request(worker, "GET", f"/__clock?advance_ms={ms}")
+        page.clock.run_for(ms)
+
+    yield advance
+    request(worker, "GET", "/__clock?reset")
+
+
 def test_served_script_is_within_the_size_budget_and_cacheable(worker):
     built = (ROOT / "client" / "dist" / "script.js").read_bytes()
     reply = request(worker, "GET", "/_ff/script.js")
@@ -32,8 +61,8 @@ def test_served_script_is_within_the_size_budget_and_cacheable(worker):
     assert reply.headers["content-type"] == "text/javascript; charset=utf-8"
     assert "max-age" in reply.headers["cache-control"]
     size = len(gzip.compress(built, 9))
-    print(f"tracker: {len(built)} bytes raw, {size} bytes gzip -9")
-    assert size <= BUDGET_LIMIT
+    print(f"tracker: {len(built)} bytes raw, {size} bytes gzip -9 (goal {BUDGET['goal']}, limit {BUDGET['limit']})")
+    assert size <= BUDGET["limit"]
     again = request(worker, "GET", "/_ff/script.js", headers={"If-None-Match": reply.headers["etag"]})
     assert again.status == 304 and again.body == b""
 
@@ -66,46 +95,65 @@ def test_no_cookie_and_no_stored_identifier(page, context, worker, db):
     assert page.evaluate("localStorage.length + sessionStorage.length") == 0
 
 
-@pytest.fixture
-def both_clocks(page, worker):
-    """Advance the page's clock and the Worker's together (the Worker caps stored time by the
-    wall-clock time since /init, so it has to live through the same minutes)."""
-    page.clock.install()
-
-    def advance(ms):
-        request(worker, "GET", f"/__clock?advance_ms={ms}")
-        page.clock.run_for(ms)
-
-    yield advance
-    request(worker, "GET", "/__clock?reset")
-
-
-def test_time_on_page_counts_only_visible_time(page, worker, db, both_clocks):
-    # 65 s visible, 5 minutes hidden, 10 s visible again: 75 s, within 5 s.
+@pytest.mark.parametrize("seconds", VISIBLE_SECONDS, ids=[f"{s}s" for s in VISIBLE_SECONDS])
+def test_requests_per_page_view_stay_within_the_targets(page, worker, db, both_clocks, seconds):
     beacons = visit(page, worker)
     uuid = beacons.wait_for("init")[0]["uuid"]
-    both_clocks(65_000)
+    both_clocks(seconds * 1000)
     set_visibility(page, "hidden")
-    both_clocks(300_000)
-    set_visibility(page, "visible")
-    both_clocks(10_000)
-    set_visibility(page, "hidden")
-    beacons.wait_for("heartbeat", 15)  # 12 x 5 s, then 5, then 5 + 5
-    total = sum(b["delta"] for b in beacons.of("heartbeat"))
-    assert total == 75
-    row = wait_for_rows(db, "SELECT seconds FROM pageviews WHERE uuid = ? AND seconds >= 70", (uuid,))
-    assert row and abs(row[0]["seconds"] - 75) <= 5
+    beats = beacons.wait_for_total(uuid, seconds)
+    beacons.settle()
+    requests = len(beacons.sent)
+    print(f"{seconds} s visible, then hidden: {requests} requests, heartbeats {[b['total'] for b in beats]}")
+    assert requests <= next(limit for up_to, limit in MAX_REQUESTS if seconds <= up_to)
+    assert abs(beats[-1]["total"] - seconds) <= 1 and {name for name, _ in beacons.sent} == {"init", "heartbeat"}
+    assert abs(stored_seconds(db, uuid, seconds - 1) - seconds) <= 1
 
 
-def test_hidden_then_pagehide_does_not_count_twice(page, worker, db):
+def end_by_hiding(page, worker):
+    set_visibility(page, "hidden")
+
+
+def end_by_leaving(page, worker):
+    page.goto(worker + "/about/")  # a real navigation: pagehide on the old page
+
+
+def end_by_spa_navigation(page, worker):
+    page.evaluate("history.pushState({}, '', '/spa/next')")
+
+
+@pytest.mark.parametrize("end", [end_by_hiding, end_by_leaving, end_by_spa_navigation],
+                         ids=["hidden", "pagehide", "spa-navigation"])
+def test_stored_time_is_the_visible_time_whichever_way_the_view_ends(page, worker, db, both_clocks, end):
+    beacons = visit(page, worker)
+    uuid = beacons.wait_for("init")[0]["uuid"]
+    both_clocks(37_400)
+    end(page, worker)
+    assert abs(stored_seconds(db, uuid, 36) - 37.4) <= 1
+
+
+# Records every beacon the page hands to the browser in sessionStorage, which outlives the
+# page: Playwright does not report requests a page makes while it unloads.
+RECORD_BEACONS = """
+  const send = navigator.sendBeacon.bind(navigator);
+  navigator.sendBeacon = (url, data) => {
+    sessionStorage.beacons = (sessionStorage.beacons || '') + url.split('/').pop() + ' ' + data + '\\n';
+    return send(url, data);
+  };
+"""
+
+
+def test_hidden_then_pagehide_reports_once(page, worker, db):
+    page.add_init_script(RECORD_BEACONS)
     page.clock.install()
     beacons = visit(page, worker)
     uuid = beacons.wait_for("init")[0]["uuid"]
-    page.clock.run_for(7_500)
+    page.clock.run_for(7_400)
     set_visibility(page, "hidden")
     page.goto(worker + "/about/")  # a real navigation: pagehide on the old page
-    assert sum(b["delta"] for b in beacons.of("heartbeat") if b["uuid"] == uuid) == 7
-    assert all(b["delta"] in (1, 5, 30) for b in beacons.of("heartbeat"))
+    sent = page.evaluate("sessionStorage.beacons").splitlines()
+    totals = [json.loads(line.split(" ", 1)[1])["total"] for line in sent if line.startswith("heartbeat") and uuid in line]
+    assert within_a_second(totals, [7.4])
 
 
 def test_a_page_opened_hidden_counts_only_once_shown(context, worker, db):
@@ -115,8 +163,9 @@ def test_a_page_opened_hidden_counts_only_once_shown(context, worker, db):
       Object.defineProperty(document, 'hidden', {configurable: true, get: () => true});
     """)
     beacons = visit(page, worker)
-    page.wait_for_timeout(500)
-    assert beacons.of("init") == []
+    page.wait_for_function("typeof footfall == 'function'")  # the tracker has run
+    beacons.settle()
+    assert beacons.sent == []
     set_visibility(page, "visible")
     assert stored_page_load(db, beacons)["path"] == "/"
 
@@ -145,11 +194,10 @@ def test_custom_events_from_attribute_and_js_call(page, worker, db):
     page.click("#signup")
     page.evaluate("footfall('newsletter')")
     page.evaluate("footfall('not-allowed-name')")  # the Worker refuses names not in EVENT_NAMES
-    rows = wait_for_rows(db, "SELECT name FROM events WHERE uuid = ? AND type = 'custom' ORDER BY seq", (uuid,), 2)
-    time.sleep(0.3)
-    assert [r["name"] for r in db.query("SELECT name FROM events WHERE uuid = ? ORDER BY seq", (uuid,))] == \
-        ["signup", "newsletter"]
-    assert len(rows) == 2
+    answers = [(body["name"], status) for name, body, status in beacons.wait_for_answers(4) if name == "event"]
+    assert answers == [("signup", 204), ("newsletter", 204), ("not-allowed-name", 400)]
+    rows = db.query("SELECT name FROM events WHERE uuid = ? ORDER BY seq", (uuid,))
+    assert [r["name"] for r in rows] == ["signup", "newsletter"]
 
 
 def test_scroll_depth_milestones_are_stored_once_each(page, worker, db):
@@ -158,10 +206,11 @@ def test_scroll_depth_milestones_are_stored_once_each(page, worker, db):
     uuid = beacons.wait_for("init")[0]["uuid"]
     stored_page_load(db, beacons)
     for fraction in (0.3, 0.6, 1.0, 0.2, 1.0):
-        page.evaluate("(f) => window.scrollTo(0, f * document.documentElement.scrollHeight)", fraction)
-        page.wait_for_timeout(100)
+        page.evaluate(SCROLL_TO, fraction)
     rows = wait_for_rows(db, "SELECT name FROM events WHERE uuid = ? AND type = 'scroll' ORDER BY seq", (uuid,), 4)
-    assert sorted(int(r["name"]) for r in rows) == [25, 50, 75, 100]
+    assert [r["name"] for r in rows] == ["25", "50", "75", "100"]
+    beacons.settle()
+    assert len(beacons.of("event")) == 4
 
 
 def test_spa_navigation_starts_a_new_page_view(page, worker, db):
@@ -175,8 +224,8 @@ def test_spa_navigation_starts_a_new_page_view(page, worker, db):
     inits = beacons.wait_for("init", 2)
     second = inits[1]
     assert second["page"] == "/spa/second" and second["referrer"] == worker + "/"
-    # The first page's visible time was flushed before the switch.
-    assert sum(b["delta"] for b in beacons.of("heartbeat") if b["uuid"] == first) == 6
+    # The first page's visible time was reported, in one beacon, before the switch.
+    assert within_a_second([b["total"] for b in beacons.of("heartbeat", first)], [6])
     page.go_back()  # to /spa/second: the same path, no new view
     page.go_back()  # to /: popstate, a new view
     inits = beacons.wait_for("init", 3)
@@ -186,57 +235,40 @@ def test_spa_navigation_starts_a_new_page_view(page, worker, db):
     assert sorted(r["path"] for r in rows) == ["/", "/", "/spa/second"]
 
 
-def nothing_sent(page, beacons, db, before):
-    page.wait_for_timeout(800)
-    assert beacons.sent == []
-    assert db.query("SELECT COUNT(*) AS n FROM pageviews")[0]["n"] == before
-
-
-@pytest.mark.parametrize("script", [
-    "Object.defineProperty(Navigator.prototype, 'doNotTrack', {get: () => '1'})",
-    "Object.defineProperty(Navigator.prototype, 'globalPrivacyControl', {get: () => true})",
-], ids=["do-not-track", "global-privacy-control"])
-def test_dnt_and_gpc_send_nothing(context, worker, db, script):
-    page = context.new_page()
-    page.add_init_script(script)
-    before = db.query("SELECT COUNT(*) AS n FROM pageviews")[0]["n"]
+@pytest.mark.parametrize("header", ["DNT", "Sec-GPC"])
+def test_do_not_track_and_gpc_visits_are_answered_like_any_other_and_store_nothing(
+        new_person_context, worker, db, header):
+    # The tracker sends as usual; the Worker reads the browser's header and stores nothing.
+    page = new_person_context(extra_http_headers={header: "1"}).new_page()
+    page.clock.install()
     beacons = visit(page, worker)
-    nothing_sent(page, beacons, db, before)
-
-
-def test_owner_can_turn_dnt_honouring_off(context, worker, db):
-    page = context.new_page()
-    page.add_init_script("Object.defineProperty(Navigator.prototype, 'doNotTrack', {get: () => '1'})")
-    page.route(worker + "/", lambda route: route.fulfill(
-        response=route.fetch(), body=route.fetch().text().replace("data-allow-localhost", "data-allow-localhost data-ignore-dnt")))
-    beacons = visit(page, worker)
-    assert stored_page_load(db, beacons)["path"] == "/"
+    uuid = beacons.wait_for("init")[0]["uuid"]
+    page.evaluate("footfall('signup')")
+    page.clock.run_for(20_000)
+    set_visibility(page, "hidden")
+    answers = beacons.wait_for_answers(4)
+    assert sorted((name, status) for name, _, status in answers) == [
+        ("event", 204), ("heartbeat", 204), ("heartbeat", 204), ("init", 204)]
+    assert db.query("SELECT uuid FROM pageviews WHERE uuid = ?", (uuid,)) == []
+    assert db.query("SELECT uuid FROM events WHERE uuid = ?", (uuid,)) == []
 
 
 def test_automation_sends_nothing(automation_browser, worker, db):
     page = automation_browser.new_page()
-    before = db.query("SELECT COUNT(*) AS n FROM pageviews")[0]["n"]
     beacons = visit(page, worker)
     assert page.evaluate("navigator.webdriver") is True
-    nothing_sent(page, beacons, db, before)
+    page.wait_for_function("typeof footfall == 'function'")  # the tracker has run
+    beacons.settle()
+    assert beacons.sent == []
     page.close()
 
 
 @pytest.mark.parametrize("setup,reason", [
     ("known-bot", "knownBot"),
     ("opt-out", "footfall_ignore"),
-    ("bot-ua", "bot"),
     ("localhost", "localhost"),
 ])
-def test_filters_send_nothing_and_say_why_in_debug_mode(new_person_context, worker, db, setup, reason):
-    if setup == "bot-ua":
-        context = new_person_context(user_agent="Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)")
-    else:
-        context = new_person_context()
-    page = context.new_page()
-    messages = []
-    page.on("console", lambda m: messages.append(m.text))
-
+def test_filters_send_nothing_and_say_why_in_debug_mode(page, worker, setup, reason):
     def debug_html(route):
         html = route.fetch().text()
         attrs = "data-debug" if setup == "localhost" else "data-allow-localhost data-debug"
@@ -246,17 +278,25 @@ def test_filters_send_nothing_and_say_why_in_debug_mode(new_person_context, work
     page.route(worker + "/?knownBot=1", debug_html)
     if setup == "opt-out":
         page.add_init_script("localStorage.footfall_ignore = '1'")  # what the visitor set earlier
-    before = db.query("SELECT COUNT(*) AS n FROM pageviews")[0]["n"]
     beacons = Beacons(page)
-    page.goto(worker + ("/?knownBot=1" if setup == "known-bot" else "/"))
-    nothing_sent(page, beacons, db, before)
-    assert f"footfall: not counted, {reason}" in messages
+    with page.expect_console_message(lambda m: m.text.startswith("footfall:")) as message:
+        page.goto(worker + ("/?knownBot=1" if setup == "known-bot" else "/"))
+    assert message.value.text == f"footfall: not counted, {reason}"
+    beacons.settle()
+    assert beacons.sent == []
+
+
+def test_a_crawler_running_the_tracker_is_stored_as_a_bot_not_a_person(new_person_context, worker, db):
+    context = new_person_context(user_agent="Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)")
+    beacons = visit(context.new_page(), worker)
+    row = stored_page_load(db, beacons)
+    assert row["bot_class"] == "search_crawler"
 
 
 @pytest.mark.parametrize("agent", ["ChatGPT-User/1.0", "Claude-User/1.0", "Perplexity-User/1.0"])
 def test_ai_assistants_acting_for_a_person_count(new_person_context, worker, db, agent):
     context = new_person_context(
         user_agent=f"Mozilla/5.0 AppleWebKit/537.36 (KHTML, like Gecko; compatible; {agent}; +https://example.com/bot)")
-    page = context.new_page()
-    beacons = visit(page, worker)
-    assert stored_page_load(db, beacons)["path"] == "/"
+    beacons = visit(context.new_page(), worker)
+    row = stored_page_load(db, beacons)
+    assert (row["path"], row["bot_class"]) == ("/", "ai_assistant")
