@@ -6,7 +6,8 @@ SQLite, a pinned clock, an origin that answers from a dict. No Node, no Pyodide,
     app.rows("SELECT * FROM pageviews")
 
 `app.advance(ms)` moves this client's clock only; deferred work (ctx.waitUntil) runs after
-each response, as on the edge.
+each response, as on the edge. `app.body_reads` records each call of a request's body reader
+as (bytes asked for, bytes given), so a test can show that a body was never read.
 """
 
 import asyncio
@@ -114,6 +115,7 @@ class InProcess:
         self.store = store or SqliteStore()
         self.origin = origin or DictOrigin()
         self.site = site
+        self.body_reads: list[tuple[int, int]] = []  # (limit + 1 asked for, bytes given) per read
         salts.forget()  # the isolate's salt cache belongs to another database
 
     # --- the clock ---------------------------------------------------------------------
@@ -132,11 +134,14 @@ class InProcess:
             given.setdefault("content-length", str(len(raw)))
         if raw is not None:
             given.setdefault("content-type", "application/json")
+        given = {k: v for k, v in given.items() if v is not None}  # a header given as None is left out
         parts = urlsplit(target)
         url = f"https://{host or self.site}{target}"
 
         async def reader(limit: int) -> bytes:
-            return (raw or b"")[: limit + 1]
+            given = (raw or b"")[: limit + 1]
+            self.body_reads.append((limit + 1, len(given)))
+            return given
 
         request = Request(method=method, url=url, path=parts.path or "/", query=parts.query, headers=given,
                           client=client or Client(ip="203.0.113.9", country="DE"), reader=reader,
@@ -162,10 +167,15 @@ class InProcess:
     def post(self, target: str, payload=None, **kw) -> Response:
         return self.request("POST", target, body=payload if payload is not None else b"", **kw)
 
+    @property
+    def prefix(self) -> str:
+        """Where footfall's endpoints are (FOOTFALL_PATH, /_ff by default)."""
+        return parse_settings(self.variables).prefix
+
     def beacon(self, endpoint: str, payload: dict, **kw) -> Response:
         """A beacon as a person's browser sends it (their user agent and language)."""
         headers = {**PERSON_HEADERS, **kw.pop("headers", {})}
-        return self.post(f"/_ff/{endpoint}", payload, headers=headers, **kw)
+        return self.post(f"{self.prefix}/{endpoint}", payload, headers=headers, **kw)
 
     def run_maintenance(self) -> dict:
         return asyncio.run(maintenance.run(self.store, parse_settings(self.variables), self.now_ms))
@@ -176,3 +186,13 @@ class InProcess:
 
     def count(self, table: str) -> int:
         return self.store.con.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
+
+    def snapshot(self) -> dict[str, list[tuple]]:
+        """Every row of every table, as a comparable value: what any write would change."""
+        tables = [r[0] for r in self.store.con.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")]
+        return {t: [tuple(r) for r in self.store.con.execute(f"SELECT * FROM {t} ORDER BY 1")] for t in tables}
+
+    def dump(self) -> str:
+        """The whole database as SQL text: to show that a value is stored nowhere."""
+        return "\n".join(self.store.con.iterdump())
