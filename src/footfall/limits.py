@@ -37,3 +37,5 @@ UTM_FIELDS = ("utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_conte
 # server ignores heartbeats more than 6 hours after the page load anyway (202).
 MAX_TOTAL_SECONDS = 7 * 24 * 3600
 MAX_SEQ = 1_000_000
+# A heartbeat's scroll depth: the deepest point reached, in % of the page.
+MAX_SCROLL_PERCENT = 100

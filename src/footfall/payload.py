@@ -18,6 +18,7 @@ from footfall.limits import (
     MAX_EVENT_NAME,
     MAX_PATH,
     MAX_REFERRER,
+    MAX_SCROLL_PERCENT,
     MAX_SEQ,
     MAX_TOTAL_SECONDS,
     MAX_URL,
@@ -43,6 +44,7 @@ class Heartbeat(NamedTuple):
     uuid: str
     delta: int
     total: int | None = None  # seconds sent for this page load so far, this beat included
+    scroll: int | None = None  # the deepest point of the page reached so far, in % (0-100)
 
 
 class Event(NamedTuple):
@@ -142,15 +144,16 @@ def parse_heartbeat(body: dict) -> Heartbeat:
     uuid = parse_uuid(body)
     delta = body.get("delta")
     total = _optional_count(body, "total", MAX_TOTAL_SECONDS)
+    scroll = _optional_count(body, "scroll", MAX_SCROLL_PERCENT)
     if delta is None and total is not None:
-        return Heartbeat(uuid=uuid, delta=0, total=total)
+        return Heartbeat(uuid=uuid, delta=0, total=total, scroll=scroll)
     allowed = ", ".join(str(d) for d in sorted(HEARTBEAT_DELTAS))
     # bool is an int in Python; JSON true is not a number of seconds.
     if delta is None or isinstance(delta, bool) or not isinstance(delta, int) or delta not in HEARTBEAT_DELTAS:
         raise _bad("delta", f"must be one of {allowed} (or send the running total)")
     if total is not None and total < delta:
         raise _bad("total", "must include this heartbeat's delta")
-    return Heartbeat(uuid=uuid, delta=delta, total=total)
+    return Heartbeat(uuid=uuid, delta=delta, total=total, scroll=scroll)
 
 
 def _event_name(body: dict, type_: str, allowed_names: frozenset[str]) -> str | None:

@@ -186,21 +186,34 @@ def classes(scope: Scope) -> list[tuple[str, str, list]]:
     ]
 
 
+# Scroll milestones: a page load counts for each one its deepest scroll point reached.
+SCROLL_MILESTONES_SQL = (
+    "SELECT '25' AS name, 25 AS depth UNION ALL SELECT '50', 50 UNION ALL SELECT '75', 75 UNION ALL SELECT '100', 100"
+)
+
+
 def events(scope: Scope) -> tuple[str, list]:
     """Per (site, day, type, name, url): events of people's page views, and their visitors.
-    Events count on their own day; the range is on events' own index."""
+    Events count on their own day; the range is on events' own index. Scroll milestones come
+    from the page loads' scroll depth (heartbeats), or from scroll events for the page loads
+    whose tracker sent those instead (never both for one page load)."""
     where, params = people_views(scope, alias="p")
     day_site = "e.day BETWEEN ? AND ?" + (" AND e.site = ?" if scope.site is not None else "")
     own = [scope.day_from, scope.day_to] + ([scope.site] if scope.site is not None else [])
     return (
         f"""
-SELECT e.site, e.day, e.type, COALESCE(e.name, '') AS name, COALESCE(e.url, '') AS url,
-       COUNT(*) AS count, COUNT(DISTINCT p.visitor) AS visitors
-FROM events e JOIN pageviews p ON p.uuid = e.uuid
-WHERE {day_site} AND {where}
-GROUP BY e.site, e.day, e.type, e.name, e.url
+SELECT site, day, type, name, url, COUNT(*) AS count, COUNT(DISTINCT visitor) AS visitors FROM (
+  SELECT e.site, e.day, e.type, COALESCE(e.name, '') AS name, COALESCE(e.url, '') AS url, p.visitor
+  FROM events e JOIN pageviews p ON p.uuid = e.uuid
+  WHERE {day_site} AND {where} AND NOT (e.type = 'scroll' AND p.scroll IS NOT NULL)
+  UNION ALL
+  SELECT p.site, p.day, 'scroll', m.name, '', p.visitor
+  FROM pageviews p JOIN ({SCROLL_MILESTONES_SQL}) m ON p.scroll >= m.depth
+  WHERE {where}
+)
+GROUP BY site, day, type, name, url
 """,
-        own + params,
+        own + params + params,
     )
 
 

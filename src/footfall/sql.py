@@ -7,7 +7,8 @@ Each collection request is one statement, one D1 round trip:
 - /heartbeat adds seconds, capped by the wall-clock time since /init plus one heartbeat
   interval; after HEARTBEAT_WINDOW_MS it changes nothing and says so (RETURNING accepted).
   When the tracker sends its running total, the stored time becomes the largest total seen,
-  so a duplicated or reordered beacon changes nothing; without it, the delta is added.
+  so a duplicated or reordered beacon changes nothing; without it, the delta is added. The
+  deepest scroll point reported is kept the same way (the largest seen).
 - /event inserts only when its page load exists on the same site (INSERT ... SELECT), keyed
   by (uuid, seq): a repeated event updates nothing but still finds its row (changes = 1),
   so only an unknown page load gives 0.
@@ -39,6 +40,8 @@ UPDATE pageviews SET
   seconds = CASE WHEN ?1 - ts > {HEARTBEAT_WINDOW_MS} THEN seconds
                  ELSE MAX(seconds, MIN(COALESCE(?5, seconds + ?2),
                                        CAST((?1 - ts) / 1000 AS INTEGER) + {HEARTBEAT_SLACK_SECONDS})) END,
+  scroll = CASE WHEN ?1 - ts > {HEARTBEAT_WINDOW_MS} OR ?6 IS NULL THEN scroll
+                ELSE MAX(COALESCE(scroll, 0), ?6) END,
   last_ts = CASE WHEN ?1 - ts > {HEARTBEAT_WINDOW_MS} THEN last_ts ELSE ?1 END
 WHERE uuid = ?3 AND site = ?4
 RETURNING ?1 - ts <= {HEARTBEAT_WINDOW_MS} AS accepted

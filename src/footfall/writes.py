@@ -50,7 +50,9 @@ def page_load(record: PageLoad, site: str, now_ms: int, offset_minutes: int, who
 
 
 def heartbeat(record: Heartbeat, site: str, now_ms: int) -> Statement:
-    return Statement("add_time_on_page", sql.ADD_TIME_ON_PAGE, (now_ms, record.delta, record.uuid, site, record.total))
+    return Statement(
+        "add_time_on_page", sql.ADD_TIME_ON_PAGE, (now_ms, record.delta, record.uuid, site, record.total, record.scroll)
+    )
 
 
 def event(record: Event, site: str, now_ms: int, offset_minutes: int = 0) -> Statement:
