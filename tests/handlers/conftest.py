@@ -7,7 +7,6 @@ from support.inprocess import InProcess
 from support.owner import DASHBOARD_TOKEN
 
 VARIABLES = {"EVENT_NAMES": "signup,newsletter", "DASHBOARD_TOKEN": DASHBOARD_TOKEN}
-BEARER = {"authorization": f"Bearer {DASHBOARD_TOKEN}"}
 
 
 @pytest.fixture

@@ -23,7 +23,8 @@ from app.http import Client, Headers, Opaque, Request, Response
 from app.routes import ROUTES, SITE
 from app.routing import serve
 from footfall import maintenance
-from footfall.settings import parse_settings
+from footfall.errors import ConfigError
+from footfall.settings import DEFAULT_PREFIX, parse_prefix, parse_settings
 from footfall.store import Result, Statement, StorageError
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -169,8 +170,11 @@ class InProcess:
 
     @property
     def prefix(self) -> str:
-        """Where footfall's endpoints are (FOOTFALL_PATH, /_ff by default)."""
-        return parse_settings(self.variables).prefix
+        """Where footfall's endpoints are (FOOTFALL_PATH; /_ff by default or when it is bad)."""
+        try:
+            return parse_prefix(self.variables.get("FOOTFALL_PATH"))
+        except ConfigError:
+            return DEFAULT_PREFIX
 
     def beacon(self, endpoint: str, payload: dict, **kw) -> Response:
         """A beacon as a person's browser sends it (their user agent and language)."""
