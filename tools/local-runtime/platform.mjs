@@ -12,10 +12,16 @@
 
 const CONNECTION_LOST = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ECONNABORTED', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED']);
 
-/** The error code that says the connection to workerd is gone, or null. */
+/**
+ * The error code that says the connection to workerd is gone, or null. Errors of synchronous
+ * calls (prepare, bind) cross a worker thread and keep only their message, not their code.
+ */
 export function connectionLost(err) {
   for (let e = err, depth = 0; e && depth < 5; e = e.cause, depth += 1) {
     if (CONNECTION_LOST.has(e.code)) return e.code;
+    const named = /\b(ECONNREFUSED|ECONNRESET|EPIPE|ECONNABORTED)\b/.exec(String(e.message ?? ''));
+    if (named) return named[1];
+    if (/other side closed|socket hang up/.test(String(e.message ?? ''))) return 'UND_ERR_SOCKET';
   }
   return null;
 }
@@ -86,8 +92,13 @@ export class PlatformSupervisor {
       constructor(sql, params) {
         this.sql = sql;
         this.params = params;
-        // Build now, so that a bad bind() fails where it does with a real binding.
-        this.build(supervisor.proxy.env[name], supervisor.generation);
+        // Build now, so that a bad bind() fails where it does with a real binding. prepare() and
+        // bind() are synchronous calls to workerd: when it is gone, build again in call().
+        try {
+          this.build(supervisor.proxy.env[name], supervisor.generation);
+        } catch (err) {
+          if (!connectionLost(err)) throw err;
+        }
       }
 
       /** The platform proxy's statement for the proxy of `generation`. */
