@@ -239,13 +239,21 @@ export class AssetStore {
     return new Response(body, { status: intent.status, headers });
   }
 
-  /** The assets binding's fetch (`env.ASSETS.fetch(request)`): not_found_handling applies. */
+  /**
+   * The assets binding's fetch (`env.ASSETS.fetch(request)`): not_found_handling applies, and
+   * redirects are followed when the request says `redirect: 'follow'` (a string URL does; a
+   * request the Worker received says 'manual'), as a service binding's fetch does.
+   */
   fetch(input, init) {
     const request = input instanceof Request && init === undefined ? input : new Request(input, init);
-    const url = new URL(request.url);
-    const intent = this.resolve(decodePath(url.pathname), this.options.notFoundHandling);
-    if (!intent) return new Response(null, { status: 404 });
-    return this.respond(request, url, intent);
+    let url = new URL(request.url);
+    for (let hop = 0; ; hop += 1) {
+      const intent = this.resolve(decodePath(url.pathname), this.options.notFoundHandling);
+      if (!intent) return new Response(null, { status: 404 });
+      const response = this.respond(request, url, intent);
+      if (response.status !== 307 || request.redirect !== 'follow' || hop === 5) return response;
+      url = new URL(response.headers.get('location'), url);
+    }
   }
 
   /**
