@@ -48,7 +48,7 @@ def start_runtime(tmp: Path, *args: str, trust: bool = True) -> tuple[Process, s
            "--persist-to", str(tmp / "state"), *args]
     if trust:
         cmd.append("--trust-client-ip")
-    proc = Process(cmd, "Ready on", timeout=60, env={k: v for k, v in os.environ.items() if k != "SITE_DIR"})
+    proc = Process(cmd, "Ready on", timeout=60)
     match = re.search(r"Ready on (http://\S+)", proc.output())
     assert match, proc.output()
     return proc, match.group(1)

@@ -4,7 +4,6 @@ edge calls it (tests/fixtures/local-runtime-python/entry.py): the tag lands at t
 
 import http.client
 import json
-import os
 import re
 import socket
 import threading
@@ -46,7 +45,7 @@ def runtime(tmp_path_factory, site):
     state = tmp_path_factory.mktemp("state")
     proc = Process(["node", "tools/local-runtime/footfall-dev.mjs", "--port", "0", "--config", CONFIG,
                     "--persist-to", str(state), "--assets", str(site), "--trust-client-ip"],
-                   "Ready on", timeout=90, env={k: v for k, v in os.environ.items() if k != "SITE_DIR"})
+                   "Ready on", timeout=90)
     match = re.search(r"Ready on http://([\d.]+):(\d+)", proc.output())
     assert match, proc.output()
     yield proc, match.group(1), int(match.group(2))
@@ -68,6 +67,12 @@ def test_the_tag_is_injected_from_python_and_every_other_byte_kept(runtime):
     assert resp.status == 200, runtime[0].output()
     assert body == with_tag(UTF8_PAGE)
     assert resp.getheader("content-length") is None  # the Worker dropped it, the length changed
+
+
+def test_a_python_object_with_create_proxy_works_as_a_handler(runtime):
+    resp, body = get(runtime, "/?handler=object&text=per-request")
+    assert resp.status == 200, runtime[0].output()
+    assert body == with_tag(UTF8_PAGE).replace(b"<body class=x>", b"<body class=x><!-- per-request -->")
 
 
 def test_a_non_utf8_page_keeps_its_bytes(runtime):

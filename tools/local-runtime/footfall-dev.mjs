@@ -28,7 +28,7 @@ const { values: opts } = parseArgs({
     'trust-client-ip': { type: 'boolean', default: process.env.TRUST_CLIENT_IP === '1' },
     profile: { type: 'boolean', default: false },
     // Workers Static Assets: override or set [assets] of the config (see assets.mjs).
-    assets: { type: 'string', default: process.env.SITE_DIR || undefined },
+    assets: { type: 'string' },
     'assets-binding': { type: 'string' },
     'run-worker-first': { type: 'string', multiple: true },
     'html-handling': { type: 'string' },
