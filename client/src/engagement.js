@@ -41,40 +41,35 @@ export const flush = () => {
   if (total > sentSeconds) send('heartbeat', { uuid, total: (sentSeconds = total) });
 };
 
-// A backup beat, then the next one twice as far away. A setTimeout chain, not setInterval: it
-// runs only while the page is visible, and every gap is different.
-const beat = () => {
-  flush();
-  gapMs = Math.min(gapMs * 2, LONGEST_GAP_MS);
-  schedule();
-};
-
-const schedule = () => {
-  clearTimeout(timer);
-  if (!document.hidden) timer = setTimeout(beat, gapMs);
-};
-
 /**
- * The page was shown or hidden. Hidden: report, stop the clock and the beats. Shown: start
- * them again; everything up to the hide was reported, so the next beat is one gap away.
+ * Reports the time so far, then runs the clock and the next backup beat only if the page is
+ * visible. Called when the page is shown or hidden, and by each beat. After a hide everything
+ * was reported, so the next beat is one gap after the page is shown again.
  */
-export const visibilityChanged = () => {
+export const checkpoint = () => {
   flush();
   visibleSince = visibleSince || (!document.hidden && Date.now());
-  schedule();
+  // A setTimeout chain, not setInterval: it runs only while the page is visible, and every
+  // gap is twice the one before.
+  clearTimeout(timer);
+  if (visibleSince) timer = setTimeout(beat, gapMs);
+};
+
+const beat = () => {
+  gapMs = Math.min(gapMs * 2, LONGEST_GAP_MS);
+  checkpoint();
 };
 
 /** A new page view: its time from zero, its scroll depth from the top. */
 export const startEngagement = () => {
   visibleMs = visibleSince = sentSeconds = deepest = 0;
   gapMs = FIRST_BEAT_MS;
-  visibilityChanged();
+  checkpoint();
 };
 
 export const onScroll = () => {
   const seen = ((scrollY + innerHeight) / document.documentElement.scrollHeight) * 100;
-  for (const depth of [25, 50, 75, 100]) {
-    // A pixel's rounding must not keep the bottom out of reach.
-    if (seen >= depth - 1 && depth > deepest) track('scroll', { name: '' + (deepest = depth) });
-  }
+  // Every milestone passed, in order (a jump to the bottom reports all four); one percent of
+  // slack, so that a pixel's rounding cannot keep the bottom out of reach.
+  while (deepest < 100 && seen >= deepest + 24) track('scroll', { name: '' + (deepest += 25) });
 };

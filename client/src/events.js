@@ -13,7 +13,7 @@ let seq = 0;
 
 // Which links are downloads: the extensions the owner lists, else any but a web page's.
 const listed = option('downloads');
-const downloads = RegExp(listed ? '\\.(' + listed + ')$' : '\\.(?!html?$|php$|aspx?$)\\w{1,5}$', 'i');
+const downloads = listed ? RegExp('\\.(' + listed + ')$', 'i') : /\.(?!html?$|php$|aspx?$)\w{1,5}$/i;
 
 /** Reports one event of the current page view (none before the view is counted). */
 export const track = (type, fields) => {

@@ -7,7 +7,7 @@
 import { hasOption } from './config.js';
 import { reasonNotToCount } from './filter.js';
 import { uuid, path, currentPath, beginPageView } from './pageview.js';
-import { startEngagement, visibilityChanged, flush, onScroll } from './engagement.js';
+import { startEngagement, checkpoint, flush, onScroll } from './engagement.js';
 import { track, onClick } from './events.js';
 import { watchNavigation } from './spa.js';
 
@@ -19,7 +19,7 @@ const startPageView = (referrer) => {
 // A prerendered page (speculation rules) stays hidden until shown, so it counts only then:
 // visibilitychange fires on activation.
 const onVisibilityChange = () => {
-  if (uuid || document.hidden) visibilityChanged();
+  if (uuid || document.hidden) checkpoint();
   else startPageView(document.referrer);
 };
 
@@ -41,7 +41,8 @@ if (reason) {
   if (hasOption('debug')) console.info('footfall: not counted,', reason);
 } else {
   watchNavigation(onNavigation);
-  document.addEventListener('visibilitychange', onVisibilityChange);
+  // visibilitychange bubbles from the document to the window.
+  addEventListener('visibilitychange', onVisibilityChange);
   // The backstop for a page that goes away without being hidden first. The total goes out
   // only if it grew, so a page hidden and then closed reports once.
   addEventListener('pagehide', flush);

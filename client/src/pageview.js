@@ -19,7 +19,9 @@ export const beginPageView = (referrer) => {
   // needs no secure context, so plain-http sites count too.
   uuid = URL.createObjectURL(new Blob()).slice(-36);
   path = currentPath();
-  // From the query only the utm_* campaign parameters leave the browser.
+  // From the query only the utm_* campaign parameters leave the browser. They go before the
+  // #fragment, as in a URL, so that the Worker finds both the route and the campaign.
   const utm = location.search.match(/\butm_\w+=[^&]*/g);
-  send('init', { uuid, page: path + (utm ? '?' + utm.join('&') : ''), referrer });
+  const page = location.pathname + (utm ? '?' + utm.join('&') : '') + (hashMode ? location.hash : '');
+  send('init', { uuid, page, referrer });
 };

@@ -1,8 +1,7 @@
 /*
  * Single-page apps change the URL without loading a page: history.pushState/replaceState,
- * the back and forward buttons (popstate), and in hash mode #fragment changes.
+ * the back and forward buttons, and (hash-routed apps) #fragment changes.
  */
-import { hashMode } from './config.js';
 
 /** Calls `navigated` after every URL change that loads no page. Call once. */
 export const watchNavigation = (navigated) => {
@@ -14,6 +13,9 @@ export const watchNavigation = (navigated) => {
       navigated();
     };
   }
+  // The back and forward buttons, and every change of the #fragment alone (a link to #/route,
+  // location.hash = ...): a fragment navigation fires popstate before hashchange ("navigate to
+  // a fragment", https://html.spec.whatwg.org/multipage/browsing-the-web.html#navigate-fragid),
+  // so hash mode needs no listener of its own.
   addEventListener('popstate', navigated);
-  if (hashMode) addEventListener('hashchange', navigated);
 };

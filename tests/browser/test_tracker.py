@@ -194,8 +194,10 @@ def test_custom_events_from_attribute_and_js_call(page, worker, db):
     page.click("#signup")
     page.evaluate("footfall('newsletter')")
     page.evaluate("footfall('not-allowed-name')")  # the Worker refuses names not in EVENT_NAMES
-    answers = [(body["name"], status) for name, body, status in beacons.wait_for_answers(4) if name == "event"]
-    assert answers == [("signup", 204), ("newsletter", 204), ("not-allowed-name", 400)]
+    answers = sorted((body["seq"], body["name"], status)
+                     for name, body, status in beacons.wait_for_answers(4) if name == "event")
+    assert [(name, status) for _, name, status in answers] == [
+        ("signup", 204), ("newsletter", 204), ("not-allowed-name", 400)]
     rows = db.query("SELECT name FROM events WHERE uuid = ? ORDER BY seq", (uuid,))
     assert [r["name"] for r in rows] == ["signup", "newsletter"]
 
@@ -233,6 +235,17 @@ def test_spa_navigation_starts_a_new_page_view(page, worker, db):
     rows = wait_for_rows(db, "SELECT path FROM pageviews WHERE uuid IN (?, ?, ?)",
                          tuple(b["uuid"] for b in inits), 3)
     assert sorted(r["path"] for r in rows) == ["/", "/", "/spa/second"]
+
+
+def test_hash_mode_counts_each_route_with_its_campaign(page, worker, db):
+    page.route(worker + "/?utm_source=news", lambda route: route.fulfill(
+        response=route.fetch(), body=route.fetch().text().replace("data-allow-localhost", "data-allow-localhost data-hash")))
+    beacons = visit(page, worker, "/?utm_source=news#/pricing")
+    assert beacons.wait_for("init")[0]["page"] == "/?utm_source=news#/pricing"
+    row = stored_page_load(db, beacons)
+    assert (row["path"], row["utm_source"]) == ("/#/pricing", "news")
+    page.evaluate("location.hash = '#/plans'")  # a route change: the hash alone
+    assert beacons.wait_for("init", 2)[1]["page"] == "/?utm_source=news#/plans"
 
 
 @pytest.mark.parametrize("header", ["DNT", "Sec-GPC"])
