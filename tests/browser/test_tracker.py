@@ -4,10 +4,10 @@ import gzip
 import json
 
 import pytest
+from tracker_helpers import SCROLL_TO, STAY_ON_PAGE, Beacons, set_visibility, wait_for_rows
 
 from support.http import request
 from support.processes import ROOT
-from tracker_helpers import SCROLL_TO, STAY_ON_PAGE, Beacons, set_visibility, wait_for_rows
 
 # The one size budget, shared with client/build.mjs and bench/tracker_size.py.
 BUDGET = json.loads((ROOT / "client" / "budget.json").read_text())
@@ -32,7 +32,7 @@ def stored_page_load(db, beacons, page=None):
 
 def within_a_second(totals, expected):
     """Reported totals against the visible seconds played (real milliseconds pass too)."""
-    return len(totals) == len(expected) and all(abs(t - e) <= 1 for t, e in zip(totals, expected))
+    return len(totals) == len(expected) and all(abs(t - e) <= 1 for t, e in zip(totals, expected, strict=True))
 
 
 def stored_seconds(db, uuid, at_least):
@@ -122,8 +122,9 @@ def end_by_spa_navigation(page, worker):
     page.evaluate("history.pushState({}, '', '/spa/next')")
 
 
-@pytest.mark.parametrize("end", [end_by_hiding, end_by_leaving, end_by_spa_navigation],
-                         ids=["hidden", "pagehide", "spa-navigation"])
+@pytest.mark.parametrize(
+    "end", [end_by_hiding, end_by_leaving, end_by_spa_navigation], ids=["hidden", "pagehide", "spa-navigation"]
+)
 def test_stored_time_is_the_visible_time_whichever_way_the_view_ends(page, worker, db, both_clocks, end):
     beacons = visit(page, worker)
     uuid = beacons.wait_for("init")[0]["uuid"]
@@ -151,8 +152,8 @@ def test_hidden_then_pagehide_reports_once(page, worker, db):
     page.clock.run_for(7_400)
     set_visibility(page, "hidden")
     page.goto(worker + "/about/")  # a real navigation: pagehide on the old page
-    sent = page.evaluate("sessionStorage.beacons").splitlines()
-    totals = [json.loads(line.split(" ", 1)[1])["total"] for line in sent if line.startswith("heartbeat") and uuid in line]
+    sent = [line.split(" ", 1) for line in page.evaluate("sessionStorage.beacons").splitlines()]
+    totals = [json.loads(body)["total"] for endpoint, body in sent if endpoint == "heartbeat" and uuid in body]
     assert within_a_second(totals, [7.4])
 
 
@@ -170,12 +171,16 @@ def test_a_page_opened_hidden_counts_only_once_shown(context, worker, db):
     assert stored_page_load(db, beacons)["path"] == "/"
 
 
-@pytest.mark.parametrize("selector,type_,url", [
-    ("#outbound", "outbound", "https://example.org/elsewhere"),
-    ("#download", "download", "/files/report.pdf"),
-    ("#mail", "mailto", "mailto:owner@example.com"),
-    ("#call", "tel", "tel:+15550100"),
-], ids=["outbound", "download", "mailto", "tel"])
+@pytest.mark.parametrize(
+    "selector,type_,url",
+    [
+        ("#outbound", "outbound", "https://example.org/elsewhere"),
+        ("#download", "download", "/files/report.pdf"),
+        ("#mail", "mailto", "mailto:owner@example.com"),
+        ("#call", "tel", "tel:+15550100"),
+    ],
+    ids=["outbound", "download", "mailto", "tel"],
+)
 def test_link_clicks_are_stored_as_events(page, worker, db, selector, type_, url):
     beacons = visit(page, worker)
     page.evaluate(STAY_ON_PAGE)
@@ -194,10 +199,14 @@ def test_custom_events_from_attribute_and_js_call(page, worker, db):
     page.click("#signup")
     page.evaluate("footfall('newsletter')")
     page.evaluate("footfall('not-allowed-name')")  # the Worker refuses names not in EVENT_NAMES
-    answers = sorted((body["seq"], body["name"], status)
-                     for name, body, status in beacons.wait_for_answers(4) if name == "event")
+    answers = sorted(
+        (body["seq"], body["name"], status) for name, body, status in beacons.wait_for_answers(4) if name == "event"
+    )
     assert [(name, status) for _, name, status in answers] == [
-        ("signup", 204), ("newsletter", 204), ("not-allowed-name", 400)]
+        ("signup", 204),
+        ("newsletter", 204),
+        ("not-allowed-name", 400),
+    ]
     rows = db.query("SELECT name FROM events WHERE uuid = ? ORDER BY seq", (uuid,))
     assert [r["name"] for r in rows] == ["signup", "newsletter"]
 
@@ -232,14 +241,16 @@ def test_spa_navigation_starts_a_new_page_view(page, worker, db):
     page.go_back()  # to /: popstate, a new view
     inits = beacons.wait_for("init", 3)
     assert len(inits) == 3 and inits[2]["page"] == "/"
-    rows = wait_for_rows(db, "SELECT path FROM pageviews WHERE uuid IN (?, ?, ?)",
-                         tuple(b["uuid"] for b in inits), 3)
+    rows = wait_for_rows(db, "SELECT path FROM pageviews WHERE uuid IN (?, ?, ?)", tuple(b["uuid"] for b in inits), 3)
     assert sorted(r["path"] for r in rows) == ["/", "/", "/spa/second"]
 
 
 def test_hash_mode_counts_each_route_with_its_campaign(page, worker, db):
-    page.route(worker + "/?utm_source=news", lambda route: route.fulfill(
-        response=route.fetch(), body=route.fetch().text().replace("data-allow-localhost", "data-allow-localhost data-hash")))
+    def hash_mode_html(route):
+        html = route.fetch().text().replace("data-allow-localhost", "data-allow-localhost data-hash")
+        route.fulfill(response=route.fetch(), body=html)
+
+    page.route(worker + "/?utm_source=news", hash_mode_html)
     beacons = visit(page, worker, "/?utm_source=news#/pricing")
     assert beacons.wait_for("init")[0]["page"] == "/?utm_source=news#/pricing"
     row = stored_page_load(db, beacons)
@@ -250,7 +261,8 @@ def test_hash_mode_counts_each_route_with_its_campaign(page, worker, db):
 
 @pytest.mark.parametrize("header", ["DNT", "Sec-GPC"])
 def test_do_not_track_and_gpc_visits_are_answered_like_any_other_and_store_nothing(
-        new_person_context, worker, db, header):
+    new_person_context, worker, db, header
+):
     # The tracker sends as usual; the Worker reads the browser's header and stores nothing.
     page = new_person_context(extra_http_headers={header: "1"}).new_page()
     page.clock.install()
@@ -261,7 +273,11 @@ def test_do_not_track_and_gpc_visits_are_answered_like_any_other_and_store_nothi
     set_visibility(page, "hidden")
     answers = beacons.wait_for_answers(4)
     assert sorted((name, status) for name, _, status in answers) == [
-        ("event", 204), ("heartbeat", 204), ("heartbeat", 204), ("init", 204)]
+        ("event", 204),
+        ("heartbeat", 204),
+        ("heartbeat", 204),
+        ("init", 204),
+    ]
     assert db.query("SELECT uuid FROM pageviews WHERE uuid = ?", (uuid,)) == []
     assert db.query("SELECT uuid FROM events WHERE uuid = ?", (uuid,)) == []
 
@@ -276,11 +292,14 @@ def test_automation_sends_nothing(automation_browser, worker, db):
     page.close()
 
 
-@pytest.mark.parametrize("setup,reason", [
-    ("known-bot", "knownBot"),
-    ("opt-out", "footfall_ignore"),
-    ("localhost", "localhost"),
-])
+@pytest.mark.parametrize(
+    "setup,reason",
+    [
+        ("known-bot", "knownBot"),
+        ("opt-out", "footfall_ignore"),
+        ("localhost", "localhost"),
+    ],
+)
 def test_filters_send_nothing_and_say_why_in_debug_mode(page, worker, setup, reason):
     def debug_html(route):
         html = route.fetch().text()
@@ -309,7 +328,8 @@ def test_a_crawler_running_the_tracker_is_stored_as_a_bot_not_a_person(new_perso
 @pytest.mark.parametrize("agent", ["ChatGPT-User/1.0", "Claude-User/1.0", "Perplexity-User/1.0"])
 def test_ai_assistants_acting_for_a_person_count(new_person_context, worker, db, agent):
     context = new_person_context(
-        user_agent=f"Mozilla/5.0 AppleWebKit/537.36 (KHTML, like Gecko; compatible; {agent}; +https://example.com/bot)")
+        user_agent=f"Mozilla/5.0 AppleWebKit/537.36 (KHTML, like Gecko; compatible; {agent}; +https://example.com/bot)"
+    )
     beacons = visit(context.new_page(), worker)
     row = stored_page_load(db, beacons)
     assert (row["path"], row["bot_class"]) == ("/", "ai_assistant")

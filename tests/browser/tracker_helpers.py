@@ -77,7 +77,9 @@ class Beacons:
         page makes now reaches the network after the beacons it queued earlier."""
         marker = self.page.evaluate(
             "(n) => { const url = new URL('/_ff/script.js?__settled=' + n, location).href;"
-            " fetch(url).catch(() => {}); return url; }", len(self._markers))
+            " fetch(url).catch(() => {}); return url; }",
+            len(self._markers),
+        )
         self._wait(lambda: marker in self._markers, 10.0)
 
     def _wait(self, done, timeout: float) -> None:
