@@ -1,19 +1,19 @@
-"""Shared fixtures: the demo origin and the Worker in the local runtime with a fresh local D1.
+"""Shared fixtures of the tiers that talk to the real runtime (tests/runtime, tests/browser):
+the demo origin and the Worker in the local runtime with a fresh local D1, started once per
+session. Tests that share them assert on their own rows (their uuids, their site), never on
+global counts.
 
-`support/` is made importable as `support`; the processes are started once per session."""
-
-import sys
-from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+When such a test fails, what each child process printed during the test (the Worker's logs,
+Python tracebacks) is shown with the failure."""
 
 import pytest
 
 from support.d1 import LocalDatabase
 from support.owner import DASHBOARD_TOKEN
-from support.processes import apply_migrations, start_origin, start_worker
+from support.processes import Process, apply_migrations, start_origin, start_worker
 
 PREFIX = "/_ff"
+_LOG_MARKS = pytest.StashKey[dict]()
 
 
 @pytest.fixture(scope="session")
@@ -33,7 +33,7 @@ def state(tmp_path_factory):
 @pytest.fixture(scope="session")
 def worker_process(state, origin):
     proc, url = start_worker(state, {"ORIGIN_URL": origin, "EVENT_NAMES": "signup,newsletter",
-                                          "DASHBOARD_TOKEN": DASHBOARD_TOKEN})
+                                     "DASHBOARD_TOKEN": DASHBOARD_TOKEN})
     yield proc, url
     proc.stop()
 
@@ -46,3 +46,22 @@ def worker(worker_process):
 @pytest.fixture(scope="session")
 def db(state):
     return LocalDatabase(state)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    item.stash[_LOG_MARKS] = {id(p): len(p.lines) for p in Process.started}
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    if not report.failed or call.when == "teardown":
+        return
+    marks = item.stash.get(_LOG_MARKS, {})
+    for proc in Process.started:
+        new = proc.lines[marks.get(id(proc), 0):]
+        if new:
+            report.sections.append((f"Captured log of {proc.name} (pid {proc.proc.pid}) during the test",
+                                    "\n".join(new[-400:])))

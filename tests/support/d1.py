@@ -16,11 +16,16 @@ DATA_TABLES = ("pageviews", "events", "hits", "salts", "daily_pages", "daily_dim
 
 
 def _wrangler_execute(persist_to: Path, *what: str) -> list[dict]:
+    return _wrangler_results(persist_to, *what)[0]
+
+
+def _wrangler_results(persist_to: Path, *what: str) -> list[list[dict]]:
+    """The rows of each statement, in order."""
     out = subprocess.run(
         [*NPX, "wrangler", "d1", "execute", "DB", "--local", "--persist-to", str(persist_to), "--json", *what],
         cwd=ROOT, check=True, capture_output=True, text=True,
     )
-    return json.loads(out.stdout)[0]["results"]
+    return [statement["results"] for statement in json.loads(out.stdout)]
 
 
 def wrangler_query(persist_to: Path, sql: str) -> list[dict]:
@@ -29,6 +34,11 @@ def wrangler_query(persist_to: Path, sql: str) -> list[dict]:
 
 def wrangler_file(persist_to: Path, file: Path) -> list[dict]:
     return _wrangler_execute(persist_to, "--file", str(file))
+
+
+def wrangler_file_results(persist_to: Path, file: Path) -> list[list[dict]]:
+    """Every statement of a file in one `wrangler d1 execute --file` (one start of wrangler)."""
+    return _wrangler_results(persist_to, "--file", str(file))
 
 
 class LocalDatabase:

@@ -1,7 +1,13 @@
 """Start footfall's real processes for tests: the demo origin and the Worker in the local
-runtime (tools/local-runtime), each on a free loopback port, stopped at the end."""
+runtime (tools/local-runtime), stopped at the end.
+
+Each child binds its own port (port 0: the system picks a free one) and says which in its
+ready line ("Ready on http://IP:PORT", "serving ... on http://IP:PORT"); nothing else may take
+the port between choosing it and binding it. Every running child is listed in
+`Process.running`, so a failing test can show what the Worker logged while it ran."""
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -11,9 +17,13 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 NPX = ["npx", "--no-install"]
+RUNTIME = ROOT / "tools" / "local-runtime" / "footfall-dev.mjs"
+_URL_RE = re.compile(r"http://(\[[0-9a-fA-F:]+\]|[0-9.]+|localhost):(\d+)")
 
 
 def free_port() -> int:
+    """A port that was free a moment ago. Only for runtimes that cannot bind port 0 and report
+    it (racy: another process may take it first); and for "nothing listens here" tests."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
@@ -22,9 +32,14 @@ def free_port() -> int:
 class Process:
     """A child process whose output is collected, so a failing test can show it."""
 
-    def __init__(self, args: list[str], ready_text: str, timeout: float = 60.0, env=None):
+    running: list["Process"] = []  # started and not stopped
+    started: list["Process"] = []  # every one this session (their logs outlive them)
+
+    def __init__(self, args: list[str], ready_text: str, timeout: float = 60.0, env=None, name: str | None = None):
         self.args = args
+        self.name = name or Path(args[1] if len(args) > 1 else args[0]).name
         self.lines: list[str] = []
+        self.ready_line: str | None = None
         self.proc = subprocess.Popen(
             args, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env
         )
@@ -32,32 +47,50 @@ class Process:
 
         def pump():
             for line in self.proc.stdout:
-                self.lines.append(line.rstrip("\n"))
-                if ready_text in line:
+                line = line.rstrip("\n")
+                self.lines.append(line)
+                if self.ready_line is None and ready_text in line:
+                    self.ready_line = line
                     ready.set()
             ready.set()
 
         threading.Thread(target=pump, daemon=True).start()
-        if not ready.wait(timeout) or self.proc.poll() is not None:
+        if not ready.wait(timeout) or self.ready_line is None or self.proc.poll() is not None:
             self.stop()
             raise RuntimeError(f"{args[0:3]} did not start:\n" + self.output())
+        Process.running.append(self)
+        Process.started.append(self)
+
+    def url(self) -> str:
+        """The http://IP:PORT the child said it listens on."""
+        match = _URL_RE.search(self.ready_line or "")
+        if not match:
+            raise RuntimeError(f"no URL in the ready line of {self.name}: {self.ready_line!r}")
+        return f"http://{match.group(1)}:{match.group(2)}"
 
     def output(self) -> str:
         return "\n".join(self.lines)
 
     def stop(self) -> None:
+        if self in Process.running:
+            Process.running.remove(self)
         if self.proc.poll() is None:
             self.proc.terminate()
             try:
                 self.proc.wait(10)
             except subprocess.TimeoutExpired:
                 self.proc.kill()
+                self.proc.wait(5)
 
 
-def start_origin(port: int | None = None) -> tuple[Process, str]:
-    port = port or free_port()
-    proc = Process([sys.executable, "tools/demo_origin.py", "--port", str(port)], "serving")
-    return proc, f"http://127.0.0.1:{port}"
+def start_origin(port: int | None = None, root: Path | None = None) -> tuple[Process, str]:
+    """tools/demo_origin.py (examples/site, or `root`), on `port` or a port it binds itself."""
+    # -P: not this folder first on sys.path (its http.py would hide the standard library's).
+    args = [sys.executable, "-P", str(ROOT / "tests" / "support" / "origin_server.py"), "--port", str(port or 0)]
+    if root is not None:
+        args += ["--root", str(root)]
+    proc = Process(args, "serving", name="demo-origin")
+    return proc, proc.url()
 
 
 def apply_migrations(persist_to: Path) -> None:
@@ -68,18 +101,26 @@ def apply_migrations(persist_to: Path) -> None:
     )
 
 
+def runtime_binds_port_zero() -> bool:
+    """Whether this checkout's local runtime reports the port it bound for `--port 0`
+    (tools/local-runtime/footfall-dev.mjs prints the listening address in "Ready on")."""
+    return "server.address().port" in RUNTIME.read_text()
+
+
 def start_worker(persist_to: Path, variables: dict[str, str], config: str = "wrangler.toml",
                  trust_client_ip: bool = True, extra_args: tuple[str, ...] = ()) -> tuple[Process, str]:
-    port = free_port()
-    args = ["node", "tools/local-runtime/footfall-dev.mjs", "--port", str(port),
+    """The Worker in the local runtime. `trust_client_ip` also lets a test set CF-Connecting-IP,
+    CF-IPCountry and the per-request clock (X-Test-Now-Ms)."""
+    port = 0 if runtime_binds_port_zero() else free_port()
+    args = ["node", str(RUNTIME.relative_to(ROOT)), "--port", str(port),
             "--persist-to", str(persist_to), "--config", config]
     for key, value in variables.items():
         args += ["--var", f"{key}:{value}"]
     if trust_client_ip:
         args.append("--trust-client-ip")
     args += list(extra_args)
-    proc = Process(args, "Ready on", timeout=90)
-    return proc, f"http://127.0.0.1:{port}"
+    proc = Process(args, "Ready on", timeout=90, name="worker")
+    return proc, proc.url() if port == 0 else f"http://127.0.0.1:{port}"
 
 
 def wait_until(predicate, timeout: float = 5.0, interval: float = 0.05):
