@@ -32,8 +32,9 @@ def state(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def worker_process(state, origin):
-    proc, url = start_worker(state, {"ORIGIN_URL": origin, "EVENT_NAMES": "signup,newsletter",
-                                     "DASHBOARD_TOKEN": DASHBOARD_TOKEN})
+    proc, url = start_worker(
+        state, {"ORIGIN_URL": origin, "EVENT_NAMES": "signup,newsletter", "DASHBOARD_TOKEN": DASHBOARD_TOKEN}
+    )
     yield proc, url
     proc.stop()
 
@@ -61,7 +62,8 @@ def pytest_runtest_makereport(item, call):
         return
     marks = item.stash.get(_LOG_MARKS, {})
     for proc in Process.started:
-        new = proc.lines[marks.get(id(proc), 0):]
+        new = proc.lines[marks.get(id(proc), 0) :]
         if new:
-            report.sections.append((f"Captured log of {proc.name} (pid {proc.proc.pid}) during the test",
-                                    "\n".join(new[-400:])))
+            report.sections.append(
+                (f"Captured log of {proc.name} (pid {proc.proc.pid}) during the test", "\n".join(new[-400:]))
+            )

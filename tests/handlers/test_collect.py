@@ -17,17 +17,23 @@ def uid(n: int) -> str:
     return f"00000000-0000-4000-8000-{n:012d}"
 
 
-def init(app, uuid=uid(1), page="/", referrer="", **kw):
+FIRST = uid(1)
+
+
+def init(app, uuid=FIRST, page="/", referrer="", **kw):
     return app.beacon("init", {"uuid": uuid, "page": page, "referrer": referrer}, **kw)
 
 
-def seconds_of(app, uuid=uid(1)):
+def seconds_of(app, uuid=FIRST):
     return [r["seconds"] for r in app.rows("SELECT seconds FROM pageviews WHERE uuid = ?", (uuid,))]
 
 
 def test_init_stores_one_page_load_with_clean_fields(app):
-    reply = init(app, page="/blog/hello.html?utm_source=news&utm_medium=email&token=secret#top",
-                 referrer="https://www.google.com/search?q=private+words")
+    reply = init(
+        app,
+        page="/blog/hello.html?utm_source=news&utm_medium=email&token=secret#top",
+        referrer="https://www.google.com/search?q=private+words",
+    )
     assert reply.status == 204 and reply.body is None
     rows = app.rows("SELECT * FROM pageviews")
     assert len(rows) == 1
@@ -40,9 +46,15 @@ def test_init_stores_one_page_load_with_clean_fields(app):
     assert "secret" not in json.dumps(row) and "private" not in json.dumps(row)
 
 
-@pytest.mark.parametrize("content_type", [
-    "application/json", "text/plain;charset=UTF-8", "Application/JSON; charset=utf-8",
-], ids=["json", "text-plain-as-sendBeacon-sends-it", "upper-case-with-charset"])
+@pytest.mark.parametrize(
+    "content_type",
+    [
+        "application/json",
+        "text/plain;charset=UTF-8",
+        "Application/JSON; charset=utf-8",
+    ],
+    ids=["json", "text-plain-as-sendBeacon-sends-it", "upper-case-with-charset"],
+)
 def test_init_accepts_the_media_types_beacons_send(app, content_type):
     reply = init(app, page="/about/", headers={"content-type": content_type})
     assert reply.status == 204
@@ -71,9 +83,17 @@ def test_heartbeats_add_their_deltas(app):
     assert seconds_of(app) == [12]
 
 
-@pytest.mark.parametrize("elapsed_ms,expected", [
-    (0, 30), (60 * SECOND, 90), (60 * SECOND + 999, 90), (61 * SECOND, 91), (200 * SECOND, 150),
-], ids=["at-init-one-interval", "60s-later", "whole-seconds-only", "61s-later", "uncapped-when-plausible"])
+@pytest.mark.parametrize(
+    "elapsed_ms,expected",
+    [
+        (0, 30),
+        (60 * SECOND, 90),
+        (60 * SECOND + 999, 90),
+        (61 * SECOND, 91),
+        (200 * SECOND, 150),
+    ],
+    ids=["at-init-one-interval", "60s-later", "whole-seconds-only", "61s-later", "uncapped-when-plausible"],
+)
 def test_time_on_page_never_exceeds_wall_clock_since_init_plus_30_s(app, elapsed_ms, expected):
     init(app)
     app.advance(elapsed_ms)
@@ -82,15 +102,25 @@ def test_time_on_page_never_exceeds_wall_clock_since_init_plus_30_s(app, elapsed
     assert seconds_of(app) == [expected]
 
 
-@pytest.mark.parametrize("beats,expected", [
-    ([(10 * SECOND, 15)], 15),
-    ([(60 * SECOND, 45), (61 * SECOND, 30)], 45),
-    ([(60 * SECOND, 45), (61 * SECOND, 45)], 45),
-    ([(10 * SECOND, 100)], 40),
-    ([(10 * SECOND, 100), (80 * SECOND, 100)], 100),
-    ([(HOUR, 0)], 0),
-], ids=["one-total", "reordered-keeps-the-max", "duplicate-changes-nothing", "capped-by-wall-clock-plus-30s",
-        "cap-grows-with-time", "zero-total"])
+@pytest.mark.parametrize(
+    "beats,expected",
+    [
+        ([(10 * SECOND, 15)], 15),
+        ([(60 * SECOND, 45), (61 * SECOND, 30)], 45),
+        ([(60 * SECOND, 45), (61 * SECOND, 45)], 45),
+        ([(10 * SECOND, 100)], 40),
+        ([(10 * SECOND, 100), (80 * SECOND, 100)], 100),
+        ([(HOUR, 0)], 0),
+    ],
+    ids=[
+        "one-total",
+        "reordered-keeps-the-max",
+        "duplicate-changes-nothing",
+        "capped-by-wall-clock-plus-30s",
+        "cap-grows-with-time",
+        "zero-total",
+    ],
+)
 def test_heartbeat_with_a_running_total_and_no_delta_is_stored_as_the_largest_total(app, beats, expected):
     init(app)
     started = app.now_ms
@@ -108,9 +138,14 @@ def test_duplicated_and_reordered_heartbeats_with_delta_and_total_count_once(app
     assert seconds_of(app) == [16]
 
 
-@pytest.mark.parametrize("after_ms,status,seconds", [
-    (HEARTBEAT_WINDOW_MS, 204, 5), (HEARTBEAT_WINDOW_MS + 1, 202, 0),
-], ids=["exactly-6h-is-counted", "6h-and-1ms-is-ignored"])
+@pytest.mark.parametrize(
+    "after_ms,status,seconds",
+    [
+        (HEARTBEAT_WINDOW_MS, 204, 5),
+        (HEARTBEAT_WINDOW_MS + 1, 202, 0),
+    ],
+    ids=["exactly-6h-is-counted", "6h-and-1ms-is-ignored"],
+)
 def test_heartbeat_more_than_six_hours_after_init_is_accepted_but_ignored(app, after_ms, status, seconds):
     init(app)
     app.advance(after_ms)
@@ -120,11 +155,15 @@ def test_heartbeat_more_than_six_hours_after_init_is_accepted_but_ignored(app, a
     assert seconds_of(app) == [seconds]
 
 
-@pytest.mark.parametrize("endpoint,payload", [
-    ("heartbeat", {"delta": 5}),
-    ("heartbeat", {"total": 5}),
-    ("event", {"type": "scroll", "name": "25", "page": "/"}),
-], ids=["heartbeat-delta", "heartbeat-total", "event"])
+@pytest.mark.parametrize(
+    "endpoint,payload",
+    [
+        ("heartbeat", {"delta": 5}),
+        ("heartbeat", {"total": 5}),
+        ("event", {"type": "scroll", "name": "25", "page": "/"}),
+    ],
+    ids=["heartbeat-delta", "heartbeat-total", "event"],
+)
 def test_beacon_for_unknown_uuid_is_rejected_and_writes_nothing(app, endpoint, payload):
     init(app)
     before = app.snapshot()
@@ -135,26 +174,46 @@ def test_beacon_for_unknown_uuid_is_rejected_and_writes_nothing(app, endpoint, p
 
 def test_event_is_stored_for_its_page_load_with_anchor_text_tidied(app):
     init(app)
-    reply = app.beacon("event", {"uuid": uid(1), "type": "outbound", "url": "https://example.org/elsewhere",
-                                 "anchor_text": "  an \n outbound   link ", "page": "/"})
+    reply = app.beacon(
+        "event",
+        {
+            "uuid": uid(1),
+            "type": "outbound",
+            "url": "https://example.org/elsewhere",
+            "anchor_text": "  an \n outbound   link ",
+            "page": "/",
+        },
+    )
     assert reply.status == 204
     assert app.rows("SELECT type, url, anchor_text, path, site, ts FROM events") == [
-        {"type": "outbound", "url": "https://example.org/elsewhere", "anchor_text": "an outbound link",
-         "path": "/", "site": "example.com", "ts": app.now_ms}]
+        {
+            "type": "outbound",
+            "url": "https://example.org/elsewhere",
+            "anchor_text": "an outbound link",
+            "path": "/",
+            "site": "example.com",
+            "ts": app.now_ms,
+        }
+    ]
 
 
-@pytest.mark.parametrize("payload", [
-    {"type": "download", "url": "https://example.com/files/report.pdf"},
-    {"type": "mailto", "url": "mailto:owner@example.com"},
-    {"type": "tel", "url": "tel:+15550100"},
-    {"type": "scroll", "name": "75"},
-    {"type": "custom", "name": "signup"},
-], ids=lambda p: p["type"])
+@pytest.mark.parametrize(
+    "payload",
+    [
+        {"type": "download", "url": "https://example.com/files/report.pdf"},
+        {"type": "mailto", "url": "mailto:owner@example.com"},
+        {"type": "tel", "url": "tel:+15550100"},
+        {"type": "scroll", "name": "75"},
+        {"type": "custom", "name": "signup"},
+    ],
+    ids=lambda p: p["type"],
+)
 def test_each_event_type_is_stored(app, payload):
     init(app)
     assert app.beacon("event", {"uuid": uid(1), "page": "/", **payload}).status == 204
     assert app.rows("SELECT type, name, url FROM events") == [
-        {"type": payload["type"], "name": payload.get("name"), "url": payload.get("url")}]
+        {"type": payload["type"], "name": payload.get("name"), "url": payload.get("url")}
+    ]
 
 
 def test_a_page_load_of_another_site_cannot_be_used(app):
@@ -202,35 +261,46 @@ REFUSAL_IDS = ["DNT-1", "Sec-GPC-1", "DNT-1-padded", "both"]
 
 
 @pytest.mark.parametrize("signal", REFUSALS, ids=REFUSAL_IDS)
-@pytest.mark.parametrize("endpoint,payload", [
-    ("init", {"uuid": uid(2), "page": "/", "referrer": ""}),
-    ("heartbeat", {"uuid": uid(1), "delta": 5}),
-    ("event", {"uuid": uid(1), "type": "scroll", "name": "25", "page": "/"}),
-], ids=["init", "heartbeat", "event"])
+@pytest.mark.parametrize(
+    "endpoint,payload",
+    [
+        ("init", {"uuid": uid(2), "page": "/", "referrer": ""}),
+        ("heartbeat", {"uuid": uid(1), "delta": 5}),
+        ("event", {"uuid": uid(1), "type": "scroll", "name": "25", "page": "/"}),
+    ],
+    ids=["init", "heartbeat", "event"],
+)
 def test_a_beacon_asking_not_to_be_tracked_stores_nothing_and_answers_like_an_accepted_one(
-        make_app, signal, endpoint, payload):
+    make_app, signal, endpoint, payload
+):
     accepting, refusing = make_app(), make_app()
     for app in (accepting, refusing):
         assert init(app).status == 204  # a page load without the signal, for heartbeat and event
     accepted = accepting.beacon(endpoint, payload)
     before = refusing.snapshot()
     refused = refusing.beacon(endpoint, payload, headers=signal)
-    assert (refused.status, refused.headers.pairs, refused.body) == (accepted.status, accepted.headers.pairs,
-                                                                     accepted.body) == (204, [("cache-control",
-                                                                                               "no-store")], None)
+    assert (
+        (refused.status, refused.headers.pairs, refused.body)
+        == (accepted.status, accepted.headers.pairs, accepted.body)
+        == (204, [("cache-control", "no-store")], None)
+    )
     assert refusing.snapshot() == before
     assert refusing.body_reads == accepting.body_reads[:1]  # the refused body was never read
 
 
-@pytest.mark.parametrize("signal", [{"dnt": "0"}, {"sec-gpc": "0"}, {"dnt": "yes"}, {}],
-                         ids=["DNT-0", "Sec-GPC-0", "DNT-not-1", "none"])
+@pytest.mark.parametrize(
+    "signal", [{"dnt": "0"}, {"sec-gpc": "0"}, {"dnt": "yes"}, {}], ids=["DNT-0", "Sec-GPC-0", "DNT-not-1", "none"]
+)
 def test_a_beacon_without_a_refusal_is_stored(app, signal):
     assert init(app, headers=signal).status == 204
     assert app.count("pageviews") == 1
 
 
-@pytest.mark.xfail(strict=True, reason="src bug: parse_settings never reads HONOUR_DNT (nor INJECT_TAG, "
-                                       "TAG_ATTRIBUTES), so HONOUR_DNT=false still drops DNT beacons")
+@pytest.mark.xfail(
+    strict=True,
+    reason="src bug: parse_settings never reads HONOUR_DNT (nor INJECT_TAG, "
+    "TAG_ATTRIBUTES), so HONOUR_DNT=false still drops DNT beacons",
+)
 @pytest.mark.parametrize("signal", REFUSALS[:2], ids=REFUSAL_IDS[:2])
 def test_honour_dnt_false_stores_beacons_that_ask_not_to_be_tracked(make_app, signal):
     app = make_app({"HONOUR_DNT": "false"})

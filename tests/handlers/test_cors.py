@@ -13,8 +13,11 @@ def cors_app(make_app):
     return make_app({"CORS_ORIGINS": f"{ALLOWED}/, https://other.example"})
 
 
-@pytest.mark.parametrize("origin", [None, "https://example.com", "http://example.com:8787", "https://EXAMPLE.com"],
-                         ids=["no-origin", "same-origin", "same-host-other-port", "same-host-upper-case"])
+@pytest.mark.parametrize(
+    "origin",
+    [None, "https://example.com", "http://example.com:8787", "https://EXAMPLE.com"],
+    ids=["no-origin", "same-origin", "same-host-other-port", "same-host-upper-case"],
+)
 def test_same_site_beacons_need_and_get_no_cors_headers(app, origin):
     reply = app.beacon("init", PAGE_LOAD, headers={"origin": origin} if origin else {})
     assert reply.status == 204 and "access-control-allow-origin" not in reply.headers
@@ -49,10 +52,17 @@ def test_an_allowlisted_origin_can_read_why_its_beacon_was_rejected(cors_app):
     assert reply.headers.get("access-control-allow-origin") == ALLOWED
 
 
-@pytest.mark.parametrize("origin", [
-    "https://evil.example", "https://www.allowed.example.evil.example", "http://www.allowed.example", "null",
-    "https://www.allowed.example:444",
-], ids=["other-site", "suffix-look-alike", "other-scheme", "null", "other-port"])
+@pytest.mark.parametrize(
+    "origin",
+    [
+        "https://evil.example",
+        "https://www.allowed.example.evil.example",
+        "http://www.allowed.example",
+        "null",
+        "https://www.allowed.example:444",
+    ],
+    ids=["other-site", "suffix-look-alike", "other-scheme", "null", "other-port"],
+)
 def test_other_origins_are_refused_even_with_an_allowlist(cors_app, origin):
     reply = cors_app.beacon("init", PAGE_LOAD, headers={"origin": origin})
     assert reply.status == 403 and reply.json()["error"] == "foreign_origin"
@@ -62,8 +72,11 @@ def test_other_origins_are_refused_even_with_an_allowlist(cors_app, origin):
     assert cors_app.count("pageviews") == 0
 
 
-@pytest.mark.parametrize("value", ["*", "https://a.example, *", "www.example.com", "https://a.example/path"],
-                         ids=["wildcard", "wildcard-in-list", "no-scheme", "with-path"])
+@pytest.mark.parametrize(
+    "value",
+    ["*", "https://a.example, *", "www.example.com", "https://a.example/path"],
+    ids=["wildcard", "wildcard-in-list", "no-scheme", "with-path"],
+)
 def test_a_bad_cors_origins_is_a_configuration_error_and_the_site_keeps_working(make_app, value):
     app = make_app({"CORS_ORIGINS": value})
     app.origin.pages["/"] = (200, {"content-type": "text/plain"}, b"home")

@@ -39,26 +39,50 @@ CASES = [
     case("delete-event", "event", None, 405, "method_not_allowed", method="DELETE"),
     case("options-init-without-cors", "init", None, 405, "method_not_allowed", method="OPTIONS"),
     # Another site's pages cannot write into this site's numbers (403).
-    case("foreign-origin", "init", page_load(), 403, "foreign_origin",
-         headers={**JSON, "origin": "https://evil.example"}),
-    case("look-alike-origin", "init", page_load(), 403, "foreign_origin",
-         headers={**JSON, "origin": "https://example.com.evil.example"}),
+    case(
+        "foreign-origin", "init", page_load(), 403, "foreign_origin", headers={**JSON, "origin": "https://evil.example"}
+    ),
+    case(
+        "look-alike-origin",
+        "init",
+        page_load(),
+        403,
+        "foreign_origin",
+        headers={**JSON, "origin": "https://example.com.evil.example"},
+    ),
     case("null-origin", "init", page_load(), 403, "foreign_origin", headers={**JSON, "origin": "null"}),
     # Media type (415).
     case("no-content-type", "init", page_load(), 415, "unsupported_media_type", headers={"content-type": None}),
-    case("form-encoded", "init", b"uuid=x&page=/", 415, "unsupported_media_type",
-         headers={"content-type": "application/x-www-form-urlencoded"}),
+    case(
+        "form-encoded",
+        "init",
+        b"uuid=x&page=/",
+        415,
+        "unsupported_media_type",
+        headers={"content-type": "application/x-www-form-urlencoded"},
+    ),
     case("html", "init", page_load(), 415, "unsupported_media_type", headers={"content-type": "text/html"}),
-    case("multipart", "event", page_load(), 415, "unsupported_media_type",
-         headers={"content-type": "multipart/form-data; boundary=x"}),
+    case(
+        "multipart",
+        "event",
+        page_load(),
+        415,
+        "unsupported_media_type",
+        headers={"content-type": "multipart/form-data; boundary=x"},
+    ),
     # Size (413), declared or streamed: 4096 bytes are read (see the accepted pair below).
     case("declared-4097", "init", padded(page_load(), MAX_BODY + 1), 413, "body_too_large"),
     case("declared-far-too-large", "init", b"{" + b" " * 5000 + b"}", 413, "body_too_large"),
     case("streamed-4097", "init", padded(page_load(), MAX_BODY + 1), 413, "body_too_large", chunked=True),
-    case("streamed-far-too-large", "init", b'{"uuid":"' + b"a" * 6000 + b'"}', 413, "body_too_large",
-         chunked=True),
-    case("content-length-not-a-number", "init", page_load(), 400, "bad_content_length",
-         headers={**JSON, "content-length": "12abc"}),
+    case("streamed-far-too-large", "init", b'{"uuid":"' + b"a" * 6000 + b'"}', 413, "body_too_large", chunked=True),
+    case(
+        "content-length-not-a-number",
+        "init",
+        page_load(),
+        400,
+        "bad_content_length",
+        headers={**JSON, "content-length": "12abc"},
+    ),
     # Not a JSON object (400).
     case("empty-body", "init", b"", 400, "bad_json"),
     case("not-json", "init", b"uuid=1", 400, "bad_json"),
@@ -78,10 +102,20 @@ CASES = [
     case("uuid-missing", "init", b'{"page": "/"}', 400, "invalid_uuid"),
     case("uuid-number", "init", b'{"uuid": 12345, "page": "/"}', 400, "invalid_uuid"),
     case("uuid-not-a-uuid", "heartbeat", b'{"uuid": "not-a-uuid", "delta": 5}', 400, "invalid_uuid"),
-    case("uuid-sql", "event", json.dumps({"uuid": "'; DROP TABLE pageviews;--", "type": "scroll",
-                                          "name": "25", "page": "/"}).encode(), 400, "invalid_uuid"),
-    case("uuid-with-braces", "init", b'{"uuid": "{0b7e9f1c-3c1a-4b8e-9a51-2f0f7c1d9e42}", "page": "/"}', 400,
-         "invalid_uuid"),
+    case(
+        "uuid-sql",
+        "event",
+        json.dumps({"uuid": "'; DROP TABLE pageviews;--", "type": "scroll", "name": "25", "page": "/"}).encode(),
+        400,
+        "invalid_uuid",
+    ),
+    case(
+        "uuid-with-braces",
+        "init",
+        b'{"uuid": "{0b7e9f1c-3c1a-4b8e-9a51-2f0f7c1d9e42}", "page": "/"}',
+        400,
+        "invalid_uuid",
+    ),
     # page: 2048 characters are accepted (below), 2049 are not.
     case("page-missing", "init", json.dumps({"uuid": GOOD_UUID}).encode(), 400, "invalid_page"),
     case("page-absolute-url", "init", page_load(page="https://evil.example/"), 400, "invalid_page"),
@@ -92,8 +126,9 @@ CASES = [
     # referrer.
     case("referrer-number", "init", page_load(referrer=5), 400, "invalid_referrer"),
     case("referrer-list", "init", page_load(referrer=["a"]), 400, "invalid_referrer"),
-    case("referrer-newline", "init", page_load(referrer="https://a.example/\r\nX-Injected: 1"), 400,
-         "invalid_referrer"),
+    case(
+        "referrer-newline", "init", page_load(referrer="https://a.example/\r\nX-Injected: 1"), 400, "invalid_referrer"
+    ),
     # delta and total (on a page load that exists: only validation stands between it and a write).
     case("delta-and-total-missing", "heartbeat", beat(), 400, "invalid_delta"),
     case("delta-not-whitelisted", "heartbeat", beat(delta=2), 400, "invalid_delta"),
@@ -113,12 +148,18 @@ CASES = [
     case("type-missing", "event", page_load(), 400, "invalid_type"),
     case("outbound-without-url", "event", page_load(type="outbound"), 400, "invalid_url"),
     case("url-javascript", "event", page_load(type="outbound", url="javascript:alert(1)"), 400, "invalid_url"),
-    case("url-too-long", "event", page_load(type="download", url="https://a.example/" + "x" * 2040), 400,
-         "invalid_url"),
+    case(
+        "url-too-long", "event", page_load(type="download", url="https://a.example/" + "x" * 2040), 400, "invalid_url"
+    ),
     case("scroll-bad-depth", "event", page_load(type="scroll", name="33"), 400, "invalid_name"),
     case("custom-not-allowed", "event", page_load(type="custom", name="buy-now"), 400, "invalid_name"),
-    case("anchor-text-object", "event", page_load(type="scroll", name="25", anchor_text={"a": 1}), 400,
-         "invalid_anchor_text"),
+    case(
+        "anchor-text-object",
+        "event",
+        page_load(type="scroll", name="25", anchor_text={"a": 1}),
+        400,
+        "invalid_anchor_text",
+    ),
 ]
 
 
@@ -132,8 +173,9 @@ def app(make_app):
 @pytest.mark.parametrize("endpoint,method,headers,body,chunked,status,code", CASES)
 def test_hostile_request_is_rejected_and_writes_nothing(app, endpoint, method, headers, body, chunked, status, code):
     before = app.snapshot()
-    reply = app.request(method, f"/_ff/{endpoint}", body, headers={**PERSON_HEADERS, **headers},
-                        declare_length=not chunked)
+    reply = app.request(
+        method, f"/_ff/{endpoint}", body, headers={**PERSON_HEADERS, **headers}, declare_length=not chunked
+    )
     assert reply.status == status, reply.body
     if code:
         data = reply.json()
@@ -167,7 +209,8 @@ def test_page_of_exactly_2048_characters_is_accepted(app):
     assert app.rows("SELECT length(path) AS n FROM pageviews WHERE uuid = ?", (GOOD_UUID,)) == [{"n": 2048}]
 
 
-@pytest.mark.parametrize("total,status", [(7 * 24 * 3600, 204), (7 * 24 * 3600 + 1, 400)],
-                         ids=["a-week-accepted", "a-week-and-1s-rejected"])
+@pytest.mark.parametrize(
+    "total,status", [(7 * 24 * 3600, 204), (7 * 24 * 3600 + 1, 400)], ids=["a-week-accepted", "a-week-and-1s-rejected"]
+)
 def test_total_of_up_to_a_week_is_accepted(app, total, status):
     assert app.beacon("heartbeat", {"uuid": STORED_UUID, "total": total}).status == status

@@ -25,10 +25,12 @@ STORE_ROUTES = [
 
 @pytest.fixture
 def down(app):
-    app.origin.pages.update({
-        "/": (200, {"content-type": "text/html; charset=utf-8"}, b"<html><head></head><body>home</body></html>"),
-        "/logo.png": (200, {"content-type": "image/png"}, b"\x89PNG\r\n\x1a\n"),
-    })
+    app.origin.pages.update(
+        {
+            "/": (200, {"content-type": "text/html; charset=utf-8"}, b"<html><head></head><body>home</body></html>"),
+            "/logo.png": (200, {"content-type": "image/png"}, b"\x89PNG\r\n\x1a\n"),
+        }
+    )
     assert app.beacon("init", {"uuid": UUID, "page": "/"}).status == 204
     app.store.fail = True
     return app

@@ -18,6 +18,12 @@ def site() -> str:
 
 @pytest.fixture
 def visitor(worker, site) -> Visitor:
-    return Visitor(worker, site, {"User-Agent": "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like "
-                                                "Gecko) Chrome/131.0.0.0 Safari/537.36",
-                                  "Accept-Language": "en"})
+    return Visitor(
+        worker,
+        site,
+        {
+            "User-Agent": "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like "
+            "Gecko) Chrome/131.0.0.0 Safari/537.36",
+            "Accept-Language": "en",
+        },
+    )

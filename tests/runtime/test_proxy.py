@@ -5,11 +5,13 @@ the page streams, and a slow or absent origin gives a clear 504 or 502."""
 import pytest
 
 from support.http import request
-from support.processes import ROOT, free_port, start_origin, start_worker
+from support.processes import ROOT, RefusedPort, start_origin, start_worker
 
 SITE = ROOT / "examples" / "site"
-PLAIN_PAGE = (b"<!doctype html><html><head><meta charset=utf-8><title>plain</title></head>"
-              b"<body>" + b"<p>streamed paragraph</p>" * 4000 + b"</body></html>")  # ~100 KB: many chunks
+PLAIN_PAGE = (
+    b"<!doctype html><html><head><meta charset=utf-8><title>plain</title></head>"
+    b"<body>" + b"<p>streamed paragraph</p>" * 4000 + b"</body></html>"
+)  # ~100 KB: many chunks
 
 
 @pytest.fixture(scope="module")
@@ -50,8 +52,13 @@ def test_head_has_headers_and_no_body(worker, origin):
 @pytest.mark.parametrize("method", ["POST", "PUT", "PATCH", "DELETE"])
 def test_binary_request_body_method_and_query_reach_the_origin(worker, method):
     body = bytes(range(256)) * 40  # binary, larger than one chunk
-    reply = request(worker, method, "/__origin/echo?a=1&b=%2F", body,
-                    {"Content-Type": "application/octet-stream", "X-Custom": "kept"})
+    reply = request(
+        worker,
+        method,
+        "/__origin/echo?a=1&b=%2F",
+        body,
+        {"Content-Type": "application/octet-stream", "X-Custom": "kept"},
+    )
     echoed = reply.json()
     assert (echoed["method"], echoed["path"]) == (method, "/__origin/echo?a=1&b=%2F")
     assert echoed["body"].encode("latin-1") == body
@@ -60,9 +67,19 @@ def test_binary_request_body_method_and_query_reach_the_origin(worker, method):
 
 
 def test_hop_by_hop_headers_are_dropped_and_host_is_the_origins(worker, origin):
-    reply = request(worker, "GET", "/__origin/echo", headers={
-        "Connection": "keep-alive, X-Private-Hop", "X-Private-Hop": "secret", "Keep-Alive": "timeout=5",
-        "Proxy-Authorization": "Basic abc", "TE": "trailers", "Host": "www.my-blog.example"})
+    reply = request(
+        worker,
+        "GET",
+        "/__origin/echo",
+        headers={
+            "Connection": "keep-alive, X-Private-Hop",
+            "X-Private-Hop": "secret",
+            "Keep-Alive": "timeout=5",
+            "Proxy-Authorization": "Basic abc",
+            "TE": "trailers",
+            "Host": "www.my-blog.example",
+        },
+    )
     headers = reply.json()["headers"]
     for name in ("x-private-hop", "proxy-authorization", "te", "keep-alive"):
         assert name not in headers, name
@@ -88,9 +105,15 @@ def test_an_html_page_gets_the_tag_at_the_end_of_head_while_it_streams(own_origi
     assert reply.body == PLAIN_PAGE.replace(b"</head>", tag + b"</head>", 1)
 
 
-@pytest.mark.parametrize("method,path,headers", [
-    ("GET", "/missing", {}), ("HEAD", "/", {}), ("GET", "/", {"Sec-Fetch-Dest": "iframe"}),
-], ids=["404-page", "head", "iframe"])
+@pytest.mark.parametrize(
+    "method,path,headers",
+    [
+        ("GET", "/missing", {}),
+        ("HEAD", "/", {}),
+        ("GET", "/", {"Sec-Fetch-Dest": "iframe"}),
+    ],
+    ids=["404-page", "head", "iframe"],
+)
 def test_other_answers_are_passed_on_untouched(own_origin, method, path, headers):
     url, origin = own_origin
     via, straight = request(url, method, path, headers=headers), request(origin, method, path)
@@ -105,11 +128,12 @@ def test_a_slow_origin_gives_a_504_within_the_configured_timeout(own_origin):
 
 
 def test_an_origin_that_is_down_gives_a_clear_502(tmp_path):
-    # free_port() here only names a port that nothing listens on.
-    proc, url = start_worker(tmp_path, {"ORIGIN_URL": f"http://127.0.0.1:{free_port()}"})
+    down = RefusedPort()
+    proc, url = start_worker(tmp_path, {"ORIGIN_URL": down.url})
     try:
         reply = request(url, "GET", "/")
         assert reply.status == 502
         assert b"could not be reached" in reply.body and b"Traceback" not in reply.body
     finally:
         proc.stop()
+        down.close()

@@ -23,7 +23,10 @@ def _wrangler_results(persist_to: Path, *what: str) -> list[list[dict]]:
     """The rows of each statement, in order."""
     out = subprocess.run(
         [*NPX, "wrangler", "d1", "execute", "DB", "--local", "--persist-to", str(persist_to), "--json", *what],
-        cwd=ROOT, check=True, capture_output=True, text=True,
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
     )
     return [statement["results"] for statement in json.loads(out.stdout)]
 

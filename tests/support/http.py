@@ -20,8 +20,15 @@ class Reply:
         return json.loads(self.body)
 
 
-def request(base: str, method: str, target: str, body: bytes | None = None,
-            headers: dict[str, str] | None = None, chunked: bool = False, timeout: float = 30) -> Reply:
+def request(
+    base: str,
+    method: str,
+    target: str,
+    body: bytes | None = None,
+    headers: dict[str, str] | None = None,
+    chunked: bool = False,
+    timeout: float = 30,
+) -> Reply:
     parts = urlsplit(base)
     conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=timeout)
     try:
@@ -33,7 +40,7 @@ def request(base: str, method: str, target: str, body: bytes | None = None,
             conn.endheaders()
             data = body or b""
             for i in range(0, len(data), 1000):
-                piece = data[i:i + 1000]
+                piece = data[i : i + 1000]
                 conn.send(f"{len(piece):x}\r\n".encode() + piece + b"\r\n")
             conn.send(b"0\r\n\r\n")
         else:
@@ -55,8 +62,15 @@ def new_uuid() -> str:
     return str(uuid_module.uuid4())
 
 
-def answer_before_body(base: str, method: str, target: str, headers: dict[str, str], first_bytes: bytes,
-                       chunked: bool = False, timeout: float = 15) -> int:
+def answer_before_body(
+    base: str,
+    method: str,
+    target: str,
+    headers: dict[str, str],
+    first_bytes: bytes,
+    chunked: bool = False,
+    timeout: float = 15,
+) -> int:
     """Send the head and only `first_bytes` of a body that claims to be much larger (by
     Content-Length, or as an unfinished chunked stream), then read the status line. A server
     that waits for the whole body times out here instead of answering."""

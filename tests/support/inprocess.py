@@ -30,8 +30,7 @@ from footfall.store import Result, Statement, StorageError
 ROOT = Path(__file__).resolve().parents[2]
 # 2026-11-20 12:00:00 UTC: a fixed, ordinary moment (not near midnight).
 DEFAULT_NOW_MS = 1_795_176_000_000
-BROWSER_UA = ("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
-              "Chrome/130.0.0.0 Safari/537.36")
+BROWSER_UA = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0.0.0 Safari/537.36"
 PERSON_HEADERS = {"user-agent": BROWSER_UA, "accept-language": "en-GB,en;q=0.9"}
 
 
@@ -95,8 +94,9 @@ class DictOrigin:
             raise OriginTimeout()
         if self.unreachable:
             raise OriginUnreachable("connection refused (test)")
-        status, page_headers, page = self.pages.get(urlsplit(target).path, (404, {"content-type": "text/html"},
-                                                                                b"<h1>Not found</h1>"))
+        status, page_headers, page = self.pages.get(
+            urlsplit(target).path, (404, {"content-type": "text/html"}, b"<h1>Not found</h1>")
+        )
         return Response(status, Headers(page_headers), page)
 
 
@@ -109,8 +109,14 @@ class Deferred:
 
 
 class InProcess:
-    def __init__(self, variables: dict[str, str] | None = None, now_ms: int = DEFAULT_NOW_MS,
-                 store: SqliteStore | None = None, origin: DictOrigin | None = None, site: str = "example.com"):
+    def __init__(
+        self,
+        variables: dict[str, str] | None = None,
+        now_ms: int = DEFAULT_NOW_MS,
+        store: SqliteStore | None = None,
+        origin: DictOrigin | None = None,
+        site: str = "example.com",
+    ):
         self.variables = {"ORIGIN_URL": "https://origin.example", **(variables or {})}
         self.now_ms = now_ms
         self.store = store or SqliteStore()
@@ -124,9 +130,16 @@ class InProcess:
         self.now_ms += ms
 
     # --- requests ----------------------------------------------------------------------
-    def request(self, method: str, target: str, body: bytes | str | dict | None = None,
-                headers: dict[str, str] | None = None, client: Client | None = None,
-                declare_length: bool = True, host: str | None = None) -> Response:
+    def request(
+        self,
+        method: str,
+        target: str,
+        body: bytes | str | dict | None = None,
+        headers: dict[str, str] | None = None,
+        client: Client | None = None,
+        declare_length: bool = True,
+        host: str | None = None,
+    ) -> Response:
         if isinstance(body, dict | list):
             body = json.dumps(body)
         raw = body.encode() if isinstance(body, str) else body
@@ -144,9 +157,16 @@ class InProcess:
             self.body_reads.append((limit + 1, len(given)))
             return given
 
-        request = Request(method=method, url=url, path=parts.path or "/", query=parts.query, headers=given,
-                          client=client or Client(ip="203.0.113.9", country="DE"), reader=reader,
-                          stream=None if raw is None else Opaque(raw))
+        request = Request(
+            method=method,
+            url=url,
+            path=parts.path or "/",
+            query=parts.query,
+            headers=given,
+            client=client or Client(ip="203.0.113.9", country="DE"),
+            reader=reader,
+            stream=None if raw is None else Opaque(raw),
+        )
         return asyncio.run(self._serve(request))
 
     async def _serve(self, request: Request) -> Response:
@@ -193,8 +213,12 @@ class InProcess:
 
     def snapshot(self) -> dict[str, list[tuple]]:
         """Every row of every table, as a comparable value: what any write would change."""
-        tables = [r[0] for r in self.store.con.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")]
+        tables = [
+            r[0]
+            for r in self.store.con.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name"
+            )
+        ]
         return {t: [tuple(r) for r in self.store.con.execute(f"SELECT * FROM {t} ORDER BY 1")] for t in tables}
 
     def dump(self) -> str:

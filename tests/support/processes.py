@@ -22,11 +22,25 @@ _URL_RE = re.compile(r"http://(\[[0-9a-fA-F:]+\]|[0-9.]+|localhost):(\d+)")
 
 
 def free_port() -> int:
-    """A port that was free a moment ago. Only for runtimes that cannot bind port 0 and report
-    it (racy: another process may take it first); and for "nothing listens here" tests."""
+    """A port that was free a moment ago. Only for a runtime that cannot bind port 0 and report
+    it (racy: another process may take it first)."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+class RefusedPort:
+    """A loopback port bound but never listening, held until close(): connecting to it is
+    refused, and no other process can take it meanwhile (an origin that is down)."""
+
+    def __init__(self):
+        self.socket = socket.socket()
+        self.socket.bind(("127.0.0.1", 0))
+        self.port = self.socket.getsockname()[1]
+        self.url = f"http://127.0.0.1:{self.port}"
+
+    def close(self) -> None:
+        self.socket.close()
 
 
 class Process:
@@ -96,7 +110,10 @@ def start_origin(port: int | None = None, root: Path | None = None) -> tuple[Pro
 def apply_migrations(persist_to: Path) -> None:
     subprocess.run(
         [*NPX, "wrangler", "d1", "migrations", "apply", "DB", "--local", "--persist-to", str(persist_to)],
-        cwd=ROOT, check=True, capture_output=True, text=True,
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
         env={**os.environ, "CI": "1"},  # no interactive confirmation
     )
 
@@ -107,13 +124,26 @@ def runtime_binds_port_zero() -> bool:
     return "server.address().port" in RUNTIME.read_text()
 
 
-def start_worker(persist_to: Path, variables: dict[str, str], config: str = "wrangler.toml",
-                 trust_client_ip: bool = True, extra_args: tuple[str, ...] = ()) -> tuple[Process, str]:
+def start_worker(
+    persist_to: Path,
+    variables: dict[str, str],
+    config: str = "wrangler.toml",
+    trust_client_ip: bool = True,
+    extra_args: tuple[str, ...] = (),
+) -> tuple[Process, str]:
     """The Worker in the local runtime. `trust_client_ip` also lets a test set CF-Connecting-IP,
     CF-IPCountry and the per-request clock (X-Test-Now-Ms)."""
     port = 0 if runtime_binds_port_zero() else free_port()
-    args = ["node", str(RUNTIME.relative_to(ROOT)), "--port", str(port),
-            "--persist-to", str(persist_to), "--config", config]
+    args = [
+        "node",
+        str(RUNTIME.relative_to(ROOT)),
+        "--port",
+        str(port),
+        "--persist-to",
+        str(persist_to),
+        "--config",
+        config,
+    ]
     for key, value in variables.items():
         args += ["--var", f"{key}:{value}"]
     if trust_client_ip:
