@@ -58,7 +58,7 @@ check: setup
 
 ## bench: measure on this machine and rewrite docs/BENCHMARKS.md
 bench: setup
-	PYTHONPATH=src:tests $(PY) bench/run.py
+	PYTHONPATH=src:tests:. $(PY) -m bench.run
 
 clean:
 	rm -rf node_modules $(VENV) .wrangler client/dist

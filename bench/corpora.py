@@ -2,14 +2,13 @@
 
 import json
 import subprocess
-import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "src"))
+from footfall.bots import classify_user_agent
+from footfall.useragent import parse
 
-from footfall.bots import classify_user_agent  # noqa: E402
-from footfall.useragent import parse  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
+
 
 MODULES = ROOT / "node_modules"
 

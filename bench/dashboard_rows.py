@@ -16,13 +16,12 @@ import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "src"))
-sys.path.insert(0, str(ROOT / "tests"))
+from footfall.rollups import rollup_day
+from support.http import request
+from support.processes import apply_migrations, start_worker
 
-from footfall.rollups import rollup_day  # noqa: E402
-from support.http import request  # noqa: E402
-from support.processes import apply_migrations, start_worker  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
+
 
 TOKEN = "bench-dashboard-token-0123456789"
 SITE = "127.0.0.1"

@@ -6,7 +6,6 @@ every accepted write against the rows in D1. Nothing accepted may be missing.
 """
 
 import statistics
-import sys
 import tempfile
 import threading
 import time
@@ -14,12 +13,12 @@ import uuid as uuid_module
 from collections import Counter, defaultdict
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests"))
+from support.d1 import LocalDatabase
+from support.http import post_json, request
+from support.processes import apply_migrations, start_origin, start_worker, wait_until
 
-from support.d1 import LocalDatabase  # noqa: E402
-from support.http import post_json, request  # noqa: E402
-from support.processes import apply_migrations, start_origin, start_worker, wait_until  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
+
 
 CHROME = (
     "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36"

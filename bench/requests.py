@@ -11,18 +11,17 @@ INSERT for events), hosted the same way against the same D1.
 import json
 import statistics
 import subprocess
-import sys
 import tempfile
 import time
 import uuid as uuid_module
 from collections import defaultdict
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests"))
+from support.http import post_json, request
+from support.processes import apply_migrations, start_origin, start_worker
 
-from support.http import post_json, request  # noqa: E402
-from support.processes import apply_migrations, start_origin, start_worker  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
+
 
 TOKEN = "bench-dashboard-token-0123456789"
 CHROME = (

@@ -8,16 +8,15 @@ their own.
 import os
 import platform
 import subprocess
-import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
+from bench import capacity, corpora, dashboard_rows, load, requests, tracker_size
+
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
 
-from bench import corpora, dashboard_rows, load, requests, tracker_size  # noqa: E402
 
-SECTIONS = [requests, tracker_size, dashboard_rows, load, corpora]
+SECTIONS = [requests, capacity, tracker_size, dashboard_rows, load, corpora]
 
 
 def machine() -> str:

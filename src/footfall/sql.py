@@ -29,7 +29,7 @@ INSERT INTO pageviews (uuid, site, ts, day, path, referrer, referrer_host, inter
 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19,
         ?20, ?21, ?22,
         (SELECT status FROM hits
-         WHERE day BETWEEN ?24 AND ?4 AND site = ?2 AND ts >= ?23 AND path = ?5 AND visitor = ?15
+         WHERE day IN (?24, ?4) AND site = ?2 AND ts >= ?23 AND path = ?5 AND visitor = ?15
          ORDER BY ts DESC LIMIT 1),
         ?3)
 ON CONFLICT (uuid) DO NOTHING
