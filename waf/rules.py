@@ -2,10 +2,11 @@
 `http_ratelimit`). A request the Worker rejects has already been billed; a request the WAF
 blocks never reaches it.
 
-Thresholds come from the tracker's own schedule (client/footfall.js), so no real visitor gets
-near them. In its busiest 10 seconds one page view sends at most: 1 /init, 2 heartbeats (every
-5 s in the first minute), 9 heartbeats flushing a remainder when the page is hidden (30 s
-split as 5+5+5+5+5+1+1+1+1), 4 scroll milestones and a few clicks: call it 20. Counters are
+Thresholds come from the tracker's own schedule (client/src/engagement.js), so no real visitor
+gets near them. A page view sends /init, one heartbeat when it is hidden and backup heartbeats
+at most every 15 s; its busiest 10 seconds are a few SPA navigations (a heartbeat and an /init
+each), tab switches (a heartbeat each) and clicks on links or custom events: call it 20. The
+original design's clients, a heartbeat per interval, stay under it too. Counters are
 per IP address (and Cloudflare data centre), and an office or a mobile carrier puts many
 people behind one address, so the limit allows 15 such visitors at their busiest moment at
 once: 300 per 10 seconds.

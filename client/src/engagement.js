@@ -12,11 +12,11 @@
  * one before, at most 5 minutes apart. README.md, "When the tracker sends", weighs requests
  * per view against the seconds such a tab can lose.
  *
- * Scroll depth: events at 25, 50, 75 and 100 %, in order, each once per page view.
+ * Scroll depth rides along: each heartbeat carries `scroll`, the deepest point of the page seen
+ * so far in % (the Worker keeps the largest), so reading further costs no request of its own.
  */
 import { send } from './transport.js';
 import { uuid } from './pageview.js';
-import { track } from './events.js';
 
 const FIRST_BEAT_MS = 15e3;
 const LONGEST_GAP_MS = 3e5;
@@ -26,7 +26,8 @@ let visibleSince; // Date.now() when the clock last started or was read; 0 while
 let sentSeconds; // the last total sent: sending only when it grew stops double sends
 let gapMs; // visible time from one backup beat to the next
 let timer;
-let deepest; // the deepest scroll milestone reported
+let deepest; // the deepest point of the page seen so far, in %
+let sentDepth; // the depth last sent
 
 /** Reports the visible seconds so far if they grew since the last report. Safe to call twice. */
 export const flush = () => {
@@ -38,7 +39,9 @@ export const flush = () => {
     visibleSince = !document.hidden && now;
   }
   const total = Math.round(visibleMs / 1e3);
-  if (total > sentSeconds) send('heartbeat', { uuid, total: (sentSeconds = total) });
+  if (total > sentSeconds || deepest > sentDepth) {
+    send('heartbeat', { uuid, total: (sentSeconds = total), scroll: (sentDepth = deepest) });
+  }
 };
 
 /**
@@ -62,14 +65,12 @@ const beat = () => {
 
 /** A new page view: its time from zero, its scroll depth from the top. */
 export const startEngagement = () => {
-  visibleMs = visibleSince = sentSeconds = deepest = 0;
+  visibleMs = visibleSince = sentSeconds = deepest = sentDepth = 0;
   gapMs = FIRST_BEAT_MS;
   checkpoint();
 };
 
 export const onScroll = () => {
   const seen = ((scrollY + innerHeight) / document.documentElement.scrollHeight) * 100;
-  // Every milestone passed, in order (a jump to the bottom reports all four); one percent of
-  // slack, so that a pixel's rounding cannot keep the bottom out of reach.
-  while (deepest < 100 && seen >= deepest + 24) track('scroll', { name: '' + (deepest += 25) });
+  deepest = Math.max(deepest, Math.min(100, Math.round(seen)));
 };

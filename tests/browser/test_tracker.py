@@ -211,17 +211,20 @@ def test_custom_events_from_attribute_and_js_call(page, worker, db):
     assert [r["name"] for r in rows] == ["signup", "newsletter"]
 
 
-def test_scroll_depth_milestones_are_stored_once_each(page, worker, db):
+def test_scroll_depth_rides_on_the_heartbeat_and_the_deepest_point_is_stored(page, worker, db):
     page.set_viewport_size({"width": 800, "height": 600})
     beacons = visit(page, worker, "/blog/hello.html")
     uuid = beacons.wait_for("init")[0]["uuid"]
     stored_page_load(db, beacons)
-    for fraction in (0.3, 0.6, 1.0, 0.2, 1.0):
+    for fraction in (0.3, 0.6, 1.0, 0.2):
         page.evaluate(SCROLL_TO, fraction)
-    rows = wait_for_rows(db, "SELECT name FROM events WHERE uuid = ? AND type = 'scroll' ORDER BY seq", (uuid,), 4)
-    assert [r["name"] for r in rows] == ["25", "50", "75", "100"]
+    set_visibility(page, "hidden")
+    rows = wait_for_rows(db, "SELECT scroll FROM pageviews WHERE uuid = ? AND scroll IS NOT NULL", (uuid,))
+    assert rows == [{"scroll": 100}]
     beacons.settle()
-    assert len(beacons.of("event")) == 4
+    # No request of its own: one heartbeat at hide carries the time and the depth.
+    assert beacons.of("event") == []
+    assert [b.get("scroll") for b in beacons.of("heartbeat")] == [100]
 
 
 def test_spa_navigation_starts_a_new_page_view(page, worker, db):
