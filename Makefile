@@ -5,6 +5,7 @@ PORT ?= 8787
 IP ?= 127.0.0.1
 PERSIST_TO ?= .wrangler/state
 ORIGIN_URL ?=
+SITE_DIR ?=
 TRUST_CLIENT_IP ?=
 DEMO_PORT ?= 8788
 
@@ -35,9 +36,10 @@ build: node_modules/.footfall-installed
 migrate: setup
 	$(NPX) wrangler d1 migrations apply DB --local --persist-to $(PERSIST_TO)
 
-## dev: the demo site behind the Worker at http://$(IP):$(PORT) (ORIGIN_URL=... to proxy your own)
+## dev: the demo site behind the Worker at http://$(IP):$(PORT) (ORIGIN_URL=... to proxy your own site,
+##      SITE_DIR=path/to/build to serve a build directory as static assets)
 dev: migrate
-	PORT=$(PORT) IP=$(IP) PERSIST_TO=$(PERSIST_TO) ORIGIN_URL=$(ORIGIN_URL) \
+	PORT=$(PORT) IP=$(IP) PERSIST_TO=$(PERSIST_TO) ORIGIN_URL=$(ORIGIN_URL) SITE_DIR=$(SITE_DIR) \
 	TRUST_CLIENT_IP=$(TRUST_CLIENT_IP) DEMO_PORT=$(DEMO_PORT) PYTHON=$(PY) tools/dev.sh
 
 ## test: every test (unit, integration over HTTP with real local D1, browser)

@@ -14,7 +14,7 @@ from app.http import json_error
 from app.routes import ROUTES, SITE
 from app.routing import serve
 from edge.d1 import D1Store
-from edge.origin import FetchOrigin
+from edge.origin import AssetsOrigin, FetchOrigin
 from edge.requests import test_now_ms, to_request
 from edge.responses import to_js_response
 from edge.tasks import WaitUntil
@@ -25,7 +25,14 @@ from footfall.settings import VARIABLES, Settings, parse_settings
 # Parsed settings, kept for the isolate's life: a Worker's variables are fixed per deployment
 # (a new deploy starts new isolates), and reading a dozen of them per request costs CPU.
 _settings: Settings | None = None
-_origin = FetchOrigin()
+_fetch_origin = FetchOrigin()
+
+
+def site_origin(env) -> FetchOrigin | AssetsOrigin:
+    """Where the site's own requests go: the deployed files when the Worker has an ASSETS
+    binding (static-assets mode, wrangler.toml [assets]), else fetch (ORIGIN_URL or the route)."""
+    assets = getattr(env, "ASSETS", None)
+    return _fetch_origin if assets is None else AssetsOrigin(assets)
 
 
 def load_settings(env) -> Settings:
@@ -57,7 +64,7 @@ class Default(WorkerEntrypoint):
                 site=(urlsplit(plain.url).hostname or "").lower(),
                 now_ms=test_now_ms(js_request) or int(time.time() * 1000),
                 store=D1Store(self.env),
-                origin=_origin,
+                origin=site_origin(self.env),
                 tasks=WaitUntil(self.ctx),
             )
 

@@ -33,7 +33,14 @@ def state(tmp_path_factory):
 @pytest.fixture(scope="session")
 def worker_process(state, origin):
     proc, url = start_worker(
-        state, {"ORIGIN_URL": origin, "EVENT_NAMES": "signup,newsletter", "DASHBOARD_TOKEN": DASHBOARD_TOKEN}
+        state,
+        {
+            "ORIGIN_URL": origin,
+            "EVENT_NAMES": "signup,newsletter",
+            "DASHBOARD_TOKEN": DASHBOARD_TOKEN,
+            # The demo site carries no tag (zero-touch): the Worker adds it, with this option.
+            "TAG_ATTRIBUTES": "data-allow-localhost",
+        },
     )
     yield proc, url
     proc.stop()

@@ -1,22 +1,40 @@
 #!/usr/bin/env bash
-# `make dev`: the demo origin (unless ORIGIN_URL is given) and the Worker in the local runtime.
+# `make dev`: the Worker in the local runtime in front of a site, in one of two modes:
+#   - proxy (the default): the demo site (or ORIGIN_URL) behind the Worker, the tracker's tag
+#     added by the Worker to every HTML page it serves (INJECT_TAG);
+#   - static assets (SITE_DIR=path/to/build): the build directory served as Workers Static
+#     Assets, its pages tagged at "deploy" time by tools/site/inject.mjs into a copy, so the
+#     pages never run the Worker; only {prefix}/* does.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PYTHON=${PYTHON:-.venv/bin/python}
-origin=${ORIGIN_URL:-}
-if [ -z "$origin" ]; then
-  "$PYTHON" tools/demo_origin.py --port "${DEMO_PORT:-8788}" &
-  demo_pid=$!
-  trap 'kill $demo_pid 2>/dev/null || true' EXIT
-  origin="http://127.0.0.1:${DEMO_PORT:-8788}"
+PREFIX=/_ff
+args=(--port "${PORT:-8787}" --ip "${IP:-127.0.0.1}" --persist-to "${PERSIST_TO:-.wrangler/state}")
+if [ -n "${SITE_DIR:-}" ]; then
+  if [ ! -d "$SITE_DIR" ]; then
+    echo "[dev] SITE_DIR=$SITE_DIR is not a directory" >&2
+    exit 2
+  fi
+  # Local pages are served from 127.0.0.1, which the tracker skips unless told otherwise.
+  node tools/site/inject.mjs "$SITE_DIR" .wrangler/site --prefix "$PREFIX" --attr data-allow-localhost=
+  args+=(--assets .wrangler/site --run-worker-first "$PREFIX/*")
+  echo "[dev] static assets: $SITE_DIR (tagged copy in .wrangler/site); only $PREFIX/* runs the Worker"
+else
+  origin=${ORIGIN_URL:-}
+  if [ -z "$origin" ]; then
+    "$PYTHON" tools/demo_origin.py --port "${DEMO_PORT:-8788}" &
+    demo_pid=$!
+    trap 'kill $demo_pid 2>/dev/null || true' EXIT
+    origin="http://127.0.0.1:${DEMO_PORT:-8788}"
+  fi
+  args+=(--var "ORIGIN_URL:$origin" --var "TAG_ATTRIBUTES:data-allow-localhost")
+  echo "[dev] the site behind footfall: $origin (the tracker's tag is added to its pages)"
 fi
-args=(--port "${PORT:-8787}" --ip "${IP:-127.0.0.1}" --persist-to "${PERSIST_TO:-.wrangler/state}" --var "ORIGIN_URL:$origin")
 if [ "${TRUST_CLIENT_IP:-}" = "1" ]; then args+=(--trust-client-ip); fi
 # The demo dashboard needs a token; .dev.vars wins when it sets one.
 if ! grep -qs '^DASHBOARD_TOKEN' .dev.vars; then
   token=${DASHBOARD_TOKEN:-dev-dashboard-token-change-me}
   args+=(--var "DASHBOARD_TOKEN:$token")
-  echo "[dev] dashboard: http://${IP:-127.0.0.1}:${PORT:-8787}/_ff/dashboard (token: $token)"
+  echo "[dev] dashboard: http://${IP:-127.0.0.1}:${PORT:-8787}$PREFIX/dashboard (token: $token)"
 fi
-echo "[dev] the site behind footfall: $origin"
 node tools/local-runtime/footfall-dev.mjs "${args[@]}"

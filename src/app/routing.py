@@ -38,7 +38,7 @@ class Route(NamedTuple):
             return {} if name == self.path else None
         head, rest = self.path.split("{", 1)
         key, tail = rest.split("}", 1)
-        if len(name) > len(head) + len(tail) and name.startswith(head) and name.endswith(tail):
+        if len(name) >= len(head) + len(tail) and name.startswith(head) and name.endswith(tail):
             return {key: name[len(head) : len(name) - len(tail)]}
         return None
 

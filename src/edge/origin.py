@@ -41,3 +41,19 @@ class FetchOrigin:
         finally:
             clearTimeout(timer)
         return Response(int(answer.status), _headers(answer.headers), Opaque(answer.body))
+
+
+class AssetsOrigin:
+    """The site as Workers Static Assets (the `ASSETS` binding): the requests that reach the
+    Worker (run_worker_first, or no asset matched) are answered from the deployed files."""
+
+    def __init__(self, binding):
+        self._assets = binding
+
+    async def fetch(self, request: Request, target: str, headers: dict[str, str], timeout_ms: int) -> Response:
+        options = {"method": request.method, "headers": to_js(headers, dict_converter=Object.fromEntries)}
+        try:
+            answer = await self._assets.fetch(target, **options)
+        except Exception as exc:
+            raise OriginUnreachable(str(exc)) from None
+        return Response(int(answer.status), _headers(answer.headers), Opaque(answer.body))

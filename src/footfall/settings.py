@@ -238,5 +238,8 @@ def parse_settings(variables: dict[str, str | None]) -> Settings:
         dashboard_public=lenient(parse_flag, "DASHBOARD_PUBLIC", get("DASHBOARD_PUBLIC"), default=False),
         history_public=lenient(parse_flag, "HISTORY_PUBLIC", get("HISTORY_PUBLIC"), default=False),
         cors_origins=lenient(parse_cors_origins, get("CORS_ORIGINS"), default=frozenset()),
+        honour_dnt=lenient(parse_flag, "HONOUR_DNT", get("HONOUR_DNT"), default=True, missing=True),
+        inject_tag=lenient(parse_flag, "INJECT_TAG", get("INJECT_TAG"), default=True, missing=True),
+        tag_attributes=lenient(parse_tag_attributes, get("TAG_ATTRIBUTES"), default=()),
         problem=problems[0] if problems else None,
     )

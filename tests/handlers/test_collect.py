@@ -296,11 +296,6 @@ def test_a_beacon_without_a_refusal_is_stored(app, signal):
     assert app.count("pageviews") == 1
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="src bug: parse_settings never reads HONOUR_DNT (nor INJECT_TAG, "
-    "TAG_ATTRIBUTES), so HONOUR_DNT=false still drops DNT beacons",
-)
 @pytest.mark.parametrize("signal", REFUSALS[:2], ids=REFUSAL_IDS[:2])
 def test_honour_dnt_false_stores_beacons_that_ask_not_to_be_tracked(make_app, signal):
     app = make_app({"HONOUR_DNT": "false"})

@@ -101,11 +101,6 @@ def test_the_limits_of_each_variable_are_accepted(make_app, variable, value):
     assert app.count("pageviews") == 1
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="src bug: parse_settings never reads HONOUR_DNT, INJECT_TAG or "
-    "TAG_ATTRIBUTES, so a bad value is silently ignored",
-)
 @pytest.mark.parametrize(
     "variable,value",
     [

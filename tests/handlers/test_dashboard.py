@@ -389,11 +389,6 @@ def test_history_plot_is_an_svg_of_daily_views(seeded):
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="src bug: Route.match needs a non-empty capture, so the home page's "
-    "plot /_ff/history/.svg (README) is a 404",
-)
 def test_history_plot_of_the_home_page(seeded):
     assert history_title(seeded.get("/_ff/history/.svg", headers=BEARER, host=SITE)) == "/: 3 views in 90 days"
 

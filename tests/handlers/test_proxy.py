@@ -215,7 +215,6 @@ def test_the_tag_points_at_the_script_under_footfall_path(make_site):
     )
 
 
-@pytest.mark.xfail(strict=True, reason="src bug: parse_settings never reads INJECT_TAG, so the tag is always injected")
 @pytest.mark.parametrize("value", ["false", "0", "off"])
 def test_inject_tag_false_turns_the_tag_off(make_site, value):
     assert make_site({"INJECT_TAG": value}).get("/").inject_head is None
@@ -225,9 +224,6 @@ def test_inject_tag_true_keeps_the_tag(make_site):
     assert make_site({"INJECT_TAG": "true"}).get("/").inject_head == TAG
 
 
-@pytest.mark.xfail(
-    strict=True, reason="src bug: parse_settings never reads TAG_ATTRIBUTES, so the tag has no data-* attributes"
-)
 @pytest.mark.parametrize(
     "value,attributes",
     [

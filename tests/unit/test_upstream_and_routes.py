@@ -39,7 +39,9 @@ def test_connection_listed_names():
     # FOOTFALL_PATH=/history split at the prefix itself and read the wrong page.
     ("/history", "/history/history/notes/history/x.svg", "history/{path}.svg", {"path": "notes/history/x"}),
     ("/_ff", "/_ff", "", None), ("/_ff", "/_ff/", "", None), ("/_ff", "/_ff/unknown", "", None),
-    ("/_ff", "/_ff/init/x", "", None), ("/_ff", "/_ff/history/.svg", "", None),
+    ("/_ff", "/_ff/init/x", "", None),
+    # The home page's plot: the README documents {prefix}/history/.svg for "/".
+    ("/_ff", "/_ff/history/.svg", "history/{path}.svg", {"path": ""}),
     ("/_ff", "/", None, None), ("/_ff", "/_ffx/init", None, None), ("/_ff", "/blog/_ff/init", None, None),
     ("/_ff", "/_FF/init", None, None),
 ], ids=lambda v: str(v))
