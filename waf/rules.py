@@ -33,33 +33,37 @@ def rules(prefix: str = "/_ff", login_rule: bool = True) -> list[dict]:
     if not _PREFIX_RE.match(prefix):
         raise ValueError("FOOTFALL_PATH must look like /_ff")
     paths = " ".join(f'"{p}"' for p in collection_paths(prefix))
-    out = [{
-        "ref": REF_COLLECT,
-        "description": "footfall: collection endpoints, per IP",
-        "expression": f"(http.request.uri.path in {{{paths}}})",
-        "action": "block",
-        "ratelimit": {
-            "characteristics": ["ip.src", "cf.colo.id"],
-            "period": PERIOD_SECONDS,
-            "requests_per_period": COLLECT_LIMIT,
-            "mitigation_timeout": COLLECT_TIMEOUT_SECONDS,
-        },
-        "enabled": True,
-    }]
-    if login_rule:
-        out.append({
-            "ref": REF_LOGIN,
-            "description": "footfall: dashboard login, per IP",
-            "expression": f'(http.request.uri.path eq "{prefix}/login" and http.request.method eq "POST")',
+    out = [
+        {
+            "ref": REF_COLLECT,
+            "description": "footfall: collection endpoints, per IP",
+            "expression": f"(http.request.uri.path in {{{paths}}})",
             "action": "block",
             "ratelimit": {
                 "characteristics": ["ip.src", "cf.colo.id"],
                 "period": PERIOD_SECONDS,
-                "requests_per_period": LOGIN_LIMIT,
-                "mitigation_timeout": LOGIN_TIMEOUT_SECONDS,
+                "requests_per_period": COLLECT_LIMIT,
+                "mitigation_timeout": COLLECT_TIMEOUT_SECONDS,
             },
             "enabled": True,
-        })
+        }
+    ]
+    if login_rule:
+        out.append(
+            {
+                "ref": REF_LOGIN,
+                "description": "footfall: dashboard login, per IP",
+                "expression": f'(http.request.uri.path eq "{prefix}/login" and http.request.method eq "POST")',
+                "action": "block",
+                "ratelimit": {
+                    "characteristics": ["ip.src", "cf.colo.id"],
+                    "period": PERIOD_SECONDS,
+                    "requests_per_period": LOGIN_LIMIT,
+                    "mitigation_timeout": LOGIN_TIMEOUT_SECONDS,
+                },
+                "enabled": True,
+            }
+        )
     return out
 
 

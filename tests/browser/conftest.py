@@ -8,8 +8,15 @@ from playwright.sync_api import sync_playwright
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 # Without these, Chromium keeps trying to reach Google's hosts, which this network refuses.
-QUIET = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+QUIET = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 @pytest.fixture(scope="session")
@@ -24,7 +31,8 @@ def playwright_instance():
 def person_browser(playwright_instance):
     """A browser as a person has it: navigator.webdriver is false."""
     browser = playwright_instance.chromium.launch(
-        executable_path=CHROMIUM, args=QUIET + ["--disable-blink-features=AutomationControlled"])
+        executable_path=CHROMIUM, args=QUIET + ["--disable-blink-features=AutomationControlled"]
+    )
     yield browser
     browser.close()
 
@@ -40,8 +48,9 @@ def automation_browser(playwright_instance):
 def person_user_agent(browser) -> str:
     """Headless Chromium says "HeadlessChrome" in its user agent, which the tracker rightly
     filters as a bot; a person's Chrome of the same version says "Chrome"."""
-    return (f"Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
-            f"Chrome/{browser.version} Safari/537.36")
+    return (
+        f"Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/{browser.version} Safari/537.36"
+    )
 
 
 @pytest.fixture

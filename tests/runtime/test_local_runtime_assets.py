@@ -44,8 +44,17 @@ def make_site(root: Path) -> Path:
 
 
 def start_runtime(tmp: Path, *args: str, trust: bool = True) -> tuple[Process, str]:
-    cmd = ["node", "tools/local-runtime/footfall-dev.mjs", "--port", "0", "--config", CONFIG,
-           "--persist-to", str(tmp / "state"), *args]
+    cmd = [
+        "node",
+        "tools/local-runtime/footfall-dev.mjs",
+        "--port",
+        "0",
+        "--config",
+        CONFIG,
+        "--persist-to",
+        str(tmp / "state"),
+        *args,
+    ]
     if trust:
         cmd.append("--trust-client-ip")
     proc = Process(cmd, "Ready on", timeout=60)
@@ -94,19 +103,26 @@ def test_port_zero_binds_a_real_port_and_says_which(runtime):
 
 def test_assets_are_answered_without_invoking_the_worker(runtime, site):
     stats(runtime, reset=True)
-    for path, file, ctype in [("/", "index.html", "text/html; charset=utf-8"),
-                              ("/about", "about.html", "text/html; charset=utf-8"),
-                              ("/blog/", "blog/index.html", "text/html; charset=utf-8"),
-                              ("/style.css", "style.css", "text/css; charset=utf-8"),
-                              ("/data.json", "data.json", "application/json"),
-                              ("/img/logo.png", "img/logo.png", "image/png")]:
+    for path, file, ctype in [
+        ("/", "index.html", "text/html; charset=utf-8"),
+        ("/about", "about.html", "text/html; charset=utf-8"),
+        ("/blog/", "blog/index.html", "text/html; charset=utf-8"),
+        ("/style.css", "style.css", "text/css; charset=utf-8"),
+        ("/data.json", "data.json", "application/json"),
+        ("/img/logo.png", "img/logo.png", "image/png"),
+    ]:
         status, headers, body = request(runtime + path)
         assert status == 200, path
         assert body == (site / file).read_bytes(), path
         assert headers["content-type"] == ctype, path
         assert "x-served-by" not in headers, path
-    assert stats(runtime) == {"invocations": 0, "assets_served": 6, "asset_binding_fetches": 0,
-                              "scheduled": 0, "d1_restarts": 0}
+    assert stats(runtime) == {
+        "invocations": 0,
+        "assets_served": 6,
+        "asset_binding_fetches": 0,
+        "scheduled": 0,
+        "d1_restarts": 0,
+    }
 
 
 def test_html_handling_redirects_and_etags_without_the_worker(runtime):
@@ -147,8 +163,13 @@ def test_without_rules_a_missing_path_invokes_the_worker_and_its_binding_applies
     try:
         status, headers, body = request(f"{base}/blog/missing")
         assert (status, headers["x-served-by"], body) == (404, "worker", (site / "404.html").read_bytes())
-        assert stats(base) == {"invocations": 1, "assets_served": 0, "asset_binding_fetches": 1,
-                               "scheduled": 0, "d1_restarts": 0}
+        assert stats(base) == {
+            "invocations": 1,
+            "assets_served": 0,
+            "asset_binding_fetches": 1,
+            "scheduled": 0,
+            "d1_restarts": 0,
+        }
         # A browser navigation gets the 404 page from the assets, without the Worker
         # (compatibility date 2025-04-01 or later, as on Cloudflare).
         status, headers, body = request(f"{base}/blog/missing", headers={"Sec-Fetch-Mode": "navigate"})
@@ -198,15 +219,21 @@ def test_run_worker_first_flag_sends_everything_to_the_worker(tmp_path, site):
         assert (status, headers["x-served-by"], body) == (200, "worker", (site / "about.html").read_bytes())
         status, headers, _ = request(f"{base}/about.html")
         assert (status, headers["location"]) == (307, "/about")  # through the binding, as on Cloudflare
-        assert stats(base) == {"invocations": 2, "assets_served": 0, "asset_binding_fetches": 2,
-                               "scheduled": 0, "d1_restarts": 0}
+        assert stats(base) == {
+            "invocations": 2,
+            "assets_served": 0,
+            "asset_binding_fetches": 2,
+            "scheduled": 0,
+            "d1_restarts": 0,
+        }
     finally:
         proc.stop()
 
 
 def test_negative_rules_keep_paths_on_the_assets(tmp_path, site):
-    proc, base = start_runtime(tmp_path, "--assets", str(site),
-                               "--run-worker-first", "/*", "--run-worker-first", "!/img/*")
+    proc, base = start_runtime(
+        tmp_path, "--assets", str(site), "--run-worker-first", "/*", "--run-worker-first", "!/img/*"
+    )
     try:
         assert request(f"{base}/img/logo.png")[2] == PNG
         assert request(f"{base}/about")[1]["x-served-by"] == "worker"
@@ -219,8 +246,19 @@ def test_the_mapping_matches_cloudflares_asset_worker(tmp_path):
     """Every html_handling x not_found_handling on a site with the awkward cases, compared with
     the asset worker miniflare runs (Cloudflare's own code) through getPlatformProxy."""
     site = make_site(tmp_path / "site")
-    for name in ["docs.html", "docs/index.html", "file", "file.html", "x/index", "only/index.html",
-                 "café.html", "space dir/page.html", "blog/404.html", "feed.xml", "app.js"]:
+    for name in [
+        "docs.html",
+        "docs/index.html",
+        "file",
+        "file.html",
+        "x/index",
+        "only/index.html",
+        "café.html",
+        "space dir/page.html",
+        "blog/404.html",
+        "feed.xml",
+        "app.js",
+    ]:
         (site / name).parent.mkdir(parents=True, exist_ok=True)
         (site / name).write_text(f"content of {name}")
     files = sorted("/" + str(p.relative_to(site)) for p in site.rglob("*") if p.is_file())
@@ -233,12 +271,31 @@ def test_the_mapping_matches_cloudflares_asset_worker(tmp_path):
         if quoted.endswith("/index.html"):
             stem = quoted[:-11]
             paths |= {stem or "/", stem + "/", stem + "/index"}
-    paths |= {"/", "/index", "/missing", "/missing/", "/blog/missing", "/blog/deep/er/x", "/nope.css",
-              "/blog//post", "/caf%c3%a9", "/%2e%2e/etc/passwd", "/docs", "/docs/", "/x/", "/file/"}
+    paths |= {
+        "/",
+        "/index",
+        "/missing",
+        "/missing/",
+        "/blog/missing",
+        "/blog/deep/er/x",
+        "/nope.css",
+        "/blog//post",
+        "/caf%c3%a9",
+        "/%2e%2e/etc/passwd",
+        "/docs",
+        "/docs/",
+        "/x/",
+        "/file/",
+    }
     listing = tmp_path / "paths.json"
     listing.write_text(json.dumps(sorted(paths)))
-    result = subprocess.run(["node", f"{FIXTURE}/compare-assets.mjs", str(site), str(listing)],
-                            cwd=ROOT, capture_output=True, text=True, timeout=180)
+    result = subprocess.run(
+        ["node", f"{FIXTURE}/compare-assets.mjs", str(site), str(listing)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout.strip().splitlines()[-1])
     assert report["compared"] == 12 * len(paths)

@@ -5,7 +5,6 @@ edge calls it (tests/fixtures/local-runtime-python/entry.py): the tag lands at t
 import http.client
 import json
 import re
-import socket
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import quote
@@ -17,12 +16,15 @@ from support.processes import Process
 CONFIG = "tests/fixtures/local-runtime-python/wrangler.toml"
 TAG = b'<script defer src="/_ff/script.js"></script>'
 
-UTF8_PAGE = ("<!DOCTYPE html>\n<html lang=\"fr\"><head>\n  <meta charset=\"utf-8\">\n  <title>Café — ünïcödé ✓</title>\n"
-             "  <!-- </head> in a comment is not the end of head -->\n"
-             "  <script>var s = \"</he\" + \"ad>\";</script>\n</head>\n"
-             "<body class=x><p>Ça marche — 日本語</p>\n</body></html>\n").encode()
-LATIN1_PAGE = ("<html><head><meta charset=\"iso-8859-1\"><title>caf\xe9</title></head>"
-               "<body>\xe9\xe8\xff</body></html>").encode("latin-1")
+UTF8_PAGE = (
+    '<!DOCTYPE html>\n<html lang="fr"><head>\n  <meta charset="utf-8">\n  <title>Café — ünïcödé ✓</title>\n'
+    "  <!-- </head> in a comment is not the end of head -->\n"
+    '  <script>var s = "</he" + "ad>";</script>\n</head>\n'
+    "<body class=x><p>Ça marche — 日本語</p>\n</body></html>\n"
+).encode()
+LATIN1_PAGE = (
+    '<html><head><meta charset="iso-8859-1"><title>caf\xe9</title></head><body>\xe9\xe8\xff</body></html>'
+).encode("latin-1")
 CSS = b"body{color:red}\n/* \xff not UTF-8 */\n"
 
 
@@ -43,9 +45,23 @@ def site(tmp_path_factory):
 @pytest.fixture(scope="module")
 def runtime(tmp_path_factory, site):
     state = tmp_path_factory.mktemp("state")
-    proc = Process(["node", "tools/local-runtime/footfall-dev.mjs", "--port", "0", "--config", CONFIG,
-                    "--persist-to", str(state), "--assets", str(site), "--trust-client-ip"],
-                   "Ready on", timeout=90)
+    proc = Process(
+        [
+            "node",
+            "tools/local-runtime/footfall-dev.mjs",
+            "--port",
+            "0",
+            "--config",
+            CONFIG,
+            "--persist-to",
+            str(state),
+            "--assets",
+            str(site),
+            "--trust-client-ip",
+        ],
+        "Ready on",
+        timeout=90,
+    )
     match = re.search(r"Ready on http://([\d.]+):(\d+)", proc.output())
     assert match, proc.output()
     yield proc, match.group(1), int(match.group(2))
@@ -138,7 +154,7 @@ def test_the_rewritten_page_streams_before_the_origin_has_finished(runtime):
         while b"first part" not in received:
             try:
                 chunk = resp.read1(65536)
-            except socket.timeout:
+            except TimeoutError:
                 pytest.fail(f"the page was buffered; received so far: {received!r}")
             assert chunk, received
             received += chunk

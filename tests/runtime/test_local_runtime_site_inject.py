@@ -35,12 +35,17 @@ def make_site(root: Path) -> Path:
 
 
 def tree(root: Path) -> dict[str, str]:
-    return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(root.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
 
 
 def inject(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(["node", "tools/site/inject.mjs", *args], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    return subprocess.run(
+        ["node", "tools/site/inject.mjs", *args], cwd=ROOT, capture_output=True, text=True, timeout=60
+    )
 
 
 def test_pages_get_the_tag_before_head_end_and_everything_else_is_identical(tmp_path):
@@ -52,7 +57,9 @@ def test_pages_get_the_tag_before_head_end_and_everything_else_is_identical(tmp_
     assert tree(src) == before  # the source is never touched
     assert set(tree(out)) == set(before)
     assert (out / "index.html").read_text() == PAGES["index.html"].replace("</head>", TAG + "</head>")
-    assert (out / "blog/post/index.html").read_text() == PAGES["blog/post/index.html"].replace("</head>", TAG + "</head>")
+    assert (out / "blog/post/index.html").read_text() == PAGES["blog/post/index.html"].replace(
+        "</head>", TAG + "</head>"
+    )
     assert (out / "UPPER.HTM").read_text() == PAGES["UPPER.HTM"].replace("</HEAD>", TAG + "</HEAD>")
     assert (out / "no-head.html").read_text() == PAGES["no-head.html"].replace("<body>", TAG + "<body>")
     for untouched in ["fragment.html", "tagged.html", "tagged-in-body.html"]:
@@ -79,8 +86,9 @@ def test_injection_is_idempotent(tmp_path):
 
 def test_prefix_and_attributes(tmp_path):
     src = make_site(tmp_path / "src")
-    result = inject(str(src), str(tmp_path / "out"), "--prefix", "/stats/", "--attr", "data-site=blog",
-                    "--attr", 'data-note=a"<b')
+    result = inject(
+        str(src), str(tmp_path / "out"), "--prefix", "/stats/", "--attr", "data-site=blog", "--attr", 'data-note=a"<b'
+    )
     assert result.returncode == 0, result.stderr
     tag = '<script defer src="/stats/script.js" data-site="blog" data-note="a&quot;&lt;b"></script>'
     assert (tmp_path / "out/index.html").read_text() == PAGES["index.html"].replace("</head>", tag + "</head>")

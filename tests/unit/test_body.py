@@ -18,11 +18,20 @@ def test_other_media_types_are_415(value):
     assert info.value.status == 415
 
 
-@pytest.mark.parametrize("raw,code", [
-    (b"", "bad_json"), (b"{", "bad_json"), (b"[]", "not_an_object"), (b"1", "not_an_object"),
-    (b'{"a": NaN}', "bad_json"), (b'{"a": Infinity}', "bad_json"), (b"\xff", "bad_encoding"),
-    (b" " * 4097, "body_too_large"),
-], ids=["empty", "truncated", "array", "number", "nan", "infinity", "bad-utf8", "too-large"])
+@pytest.mark.parametrize(
+    "raw,code",
+    [
+        (b"", "bad_json"),
+        (b"{", "bad_json"),
+        (b"[]", "not_an_object"),
+        (b"1", "not_an_object"),
+        (b'{"a": NaN}', "bad_json"),
+        (b'{"a": Infinity}', "bad_json"),
+        (b"\xff", "bad_encoding"),
+        (b" " * 4097, "body_too_large"),
+    ],
+    ids=["empty", "truncated", "array", "number", "nan", "infinity", "bad-utf8", "too-large"],
+)
 def test_bad_bodies(raw, code):
     with pytest.raises(Rejection) as info:
         decode_object(raw)

@@ -27,8 +27,9 @@ def browser_agents() -> list[str]:
 
 @pytest.fixture(scope="module")
 def reference():
-    out = subprocess.run(["node", "tests/support/ua_reference.mjs"], cwd=ROOT, check=True,
-                         capture_output=True, text=True)
+    out = subprocess.run(
+        ["node", "tests/support/ua_reference.mjs"], cwd=ROOT, check=True, capture_output=True, text=True
+    )
     return json.loads(out.stdout)
 
 
@@ -60,8 +61,11 @@ def _theirs(entry, field):
 
 @pytest.mark.parametrize("field", ["browser", "os", "device"])
 def test_parser_agrees_with_ua_parser_js_on_98_percent(reference, field):
-    disagree = [(e["ua"], getattr(parse(e["ua"]), field), _theirs(e, field)) for e in reference
-                if getattr(parse(e["ua"]), field) != _theirs(e, field)]
+    disagree = [
+        (e["ua"], getattr(parse(e["ua"]), field), _theirs(e, field))
+        for e in reference
+        if getattr(parse(e["ua"]), field) != _theirs(e, field)
+    ]
     share = 1 - len(disagree) / len(reference)
     print(f"{field}: agrees with ua-parser-js on {len(reference) - len(disagree)}/{len(reference)} ({share:.2%})")
     assert share >= 0.98, disagree

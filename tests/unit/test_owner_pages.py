@@ -8,8 +8,14 @@ from footfall.errors import Rejection
 
 TOKEN = "0123456789abcdef-token"
 NOW = 1_795_305_600_000
-PAYLOADS = ['<script>window.__xss=1</script>', '"><img src=x onerror=alert(1)>', "javascript:alert(1)",
-            "</style><script>alert(1)</script>", "<svg onload=alert(1)>", "' onmouseover='alert(1)"]
+PAYLOADS = [
+    "<script>window.__xss=1</script>",
+    '"><img src=x onerror=alert(1)>',
+    "javascript:alert(1)",
+    "</style><script>alert(1)</script>",
+    "<svg onload=alert(1)>",
+    "' onmouseover='alert(1)",
+]
 
 
 def test_session_round_trip_and_expiry():
@@ -33,17 +39,40 @@ def test_bearer_and_cookie_parsing():
 
 
 def hostile_report():
-    row = lambda p: {"path": p, "pageviews": 1, "visitors": 1, "visits": 1, "bounces": 0, "bounce_rate": 0.0,
-                     "median_seconds": 5, "hits": 1, "not_found": 1}
+    def row(p):
+        return {
+            "path": p,
+            "pageviews": 1,
+            "visitors": 1,
+            "visits": 1,
+            "bounces": 0,
+            "bounce_rate": 0.0,
+            "median_seconds": 5,
+            "hits": 1,
+            "not_found": 1,
+        }
+
     dim = [{"value": p, "pageviews": 1, "visitors": 1} for p in PAYLOADS]
     return {
-        "site": PAYLOADS[0], "from": "2026-11-15", "to": "2026-11-21", "filters": [["page", PAYLOADS[1]]],
+        "site": PAYLOADS[0],
+        "from": "2026-11-15",
+        "to": "2026-11-21",
+        "filters": [["page", PAYLOADS[1]]],
         "source": {"rollups": None, "raw": None, "note": PAYLOADS[2]},
-        "totals": {"visitors": 1, "pageviews": 1, "visits": 1, "bounce_rate": 0.5, "median_seconds": 61,
-                   "hits": 2, "coverage": 0.5},
-        "series": [{"day": "2026-11-21", "visitors": 1, "pageviews": 1, "visits": 1, "bounces": 0, "hits": 2,
-                    "coverage": 0.5}],
-        "pages": [row(p) for p in PAYLOADS], "entry_pages": [row(p) for p in PAYLOADS],
+        "totals": {
+            "visitors": 1,
+            "pageviews": 1,
+            "visits": 1,
+            "bounce_rate": 0.5,
+            "median_seconds": 61,
+            "hits": 2,
+            "coverage": 0.5,
+        },
+        "series": [
+            {"day": "2026-11-21", "visitors": 1, "pageviews": 1, "visits": 1, "bounces": 0, "hits": 2, "coverage": 0.5}
+        ],
+        "pages": [row(p) for p in PAYLOADS],
+        "entry_pages": [row(p) for p in PAYLOADS],
         "not_found": [{"path": p, "count": 1} for p in PAYLOADS],
         "dimensions": {d.name: dim for d in render.DIMENSION_PANELS},
         "bots": {"class": dim, "hit_class": dim, "bot_page": dim},
@@ -54,8 +83,9 @@ def hostile_report():
 
 
 def test_every_visitor_controlled_value_is_escaped():
-    html = render.page(hostile_report(), prefix="/_ff", period="7d", params={"page": PAYLOADS[1]}, nonce="n0nce",
-                       public=False)
+    html = render.page(
+        hostile_report(), prefix="/_ff", period="7d", params={"page": PAYLOADS[1]}, nonce="n0nce", public=False
+    )
     for payload in PAYLOADS:
         assert payload not in html or payload == "javascript:alert(1)"  # plain text is harmless as text
     assert "<script" not in html and "onerror=" not in html.replace("onerror=alert", "")
@@ -70,15 +100,23 @@ def test_svg_escapes_labels():
     assert "<script>" not in badge and badge.startswith("<svg xmlns=")
 
 
-@pytest.mark.parametrize("period,start", [("today", "2026-11-21"), ("7d", "2026-11-15"), ("30d", "2026-10-23"),
-                                          (None, "2026-11-15")])
+@pytest.mark.parametrize(
+    "period,start", [("today", "2026-11-21"), ("7d", "2026-11-15"), ("30d", "2026-10-23"), (None, "2026-11-15")]
+)
 def test_periods(period, start):
     assert periods.day_range(period, "2026-11-21")[:2] == (start, "2026-11-21")
 
 
-@pytest.mark.parametrize("args", [("custom", "2026-11-22", "2026-11-21"), ("custom", "x", "2026-11-21"),
-                                  ("custom", "2026-02-30", "2026-03-01"), ("forever", None, None),
-                                  (["2016-01-01", "2026-11-21"], None, None)])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("custom", "2026-11-22", "2026-11-21"),
+        ("custom", "x", "2026-11-21"),
+        ("custom", "2026-02-30", "2026-03-01"),
+        ("forever", None, None),
+        (["2016-01-01", "2026-11-21"], None, None),
+    ],
+)
 def test_bad_periods(args):
     with pytest.raises(Rejection):
         periods.day_range(args[0], "2026-11-21", args[1], args[2])

@@ -15,26 +15,44 @@ def rejected(fn, *args) -> Rejection:
     return info.value
 
 
-@pytest.mark.parametrize("page,path,utm", [
-    ("/", "/", {}),
-    ("/blog/post.html", "/blog/post.html", {}),
-    ("/p?utm_source=news&utm_medium=email&utm_campaign=fall&utm_term=t&utm_content=c",
-     "/p", {"utm_source": "news", "utm_medium": "email", "utm_campaign": "fall", "utm_term": "t", "utm_content": "c"}),
-    ("/p?q=private&session=abc", "/p", {}),
-    ("/p#section?utm_source=x", "/p", {}),
-    ("/p?utm_source=first&utm_source=second", "/p", {"utm_source": "first"}),
-    ("/app/#/settings?utm_source=x", "/app/#/settings?utm_source=x", {}),
-    ("/app/?utm_source=x#/settings", "/app/#/settings", {"utm_source": "x"}),
-    ("/app/#!/inbox", "/app/#!/inbox", {}),
-    ("/cb#access_token=secret", "/cb", {}),
-], ids=["root", "file", "all-utm", "other-params-dropped", "fragment-ignored", "first-utm-wins",
-        "hash-route-kept-whole", "hash-route-after-query", "hashbang-route", "token-fragment-dropped"])
+@pytest.mark.parametrize(
+    "page,path,utm",
+    [
+        ("/", "/", {}),
+        ("/blog/post.html", "/blog/post.html", {}),
+        (
+            "/p?utm_source=news&utm_medium=email&utm_campaign=fall&utm_term=t&utm_content=c",
+            "/p",
+            {"utm_source": "news", "utm_medium": "email", "utm_campaign": "fall", "utm_term": "t", "utm_content": "c"},
+        ),
+        ("/p?q=private&session=abc", "/p", {}),
+        ("/p#section?utm_source=x", "/p", {}),
+        ("/p?utm_source=first&utm_source=second", "/p", {"utm_source": "first"}),
+        ("/app/#/settings?utm_source=x", "/app/#/settings?utm_source=x", {}),
+        ("/app/?utm_source=x#/settings", "/app/#/settings", {"utm_source": "x"}),
+        ("/app/#!/inbox", "/app/#!/inbox", {}),
+        ("/cb#access_token=secret", "/cb", {}),
+    ],
+    ids=[
+        "root",
+        "file",
+        "all-utm",
+        "other-params-dropped",
+        "fragment-ignored",
+        "first-utm-wins",
+        "hash-route-kept-whole",
+        "hash-route-after-query",
+        "hashbang-route",
+        "token-fragment-dropped",
+    ],
+)
 def test_split_page_keeps_path_and_utm_only(page, path, utm):
     assert split_page(page) == (path, utm)
 
 
-@pytest.mark.parametrize("page,ok", [("/" + "a" * 2047, True), ("/" + "a" * 2048, False)],
-                         ids=["2048-accepted", "2049-rejected"])
+@pytest.mark.parametrize(
+    "page,ok", [("/" + "a" * 2047, True), ("/" + "a" * 2048, False)], ids=["2048-accepted", "2049-rejected"]
+)
 def test_page_length_boundary(page, ok):
     if ok:
         assert split_page(page)[0] == page
@@ -42,18 +60,25 @@ def test_page_length_boundary(page, ok):
         assert rejected(split_page, page).code == "invalid_page"
 
 
-@pytest.mark.parametrize("page", [None, 7, "", "relative", "https://a.example/", "/a\nb", "/\x7f"],
-                         ids=["none", "int", "empty", "relative", "absolute", "newline", "del"])
+@pytest.mark.parametrize(
+    "page",
+    [None, 7, "", "relative", "https://a.example/", "/a\nb", "/\x7f"],
+    ids=["none", "int", "empty", "relative", "absolute", "newline", "del"],
+)
 def test_bad_pages_are_rejected(page):
     assert rejected(split_page, page).code == "invalid_page"
 
 
-@pytest.mark.parametrize("raw,clean", [
-    ("https://www.google.com/search?q=words#frag", "https://www.google.com/search"),
-    ("HTTPS://News.Example.COM", "https://news.example.com/"),
-    ("android-app://com.slack/", "android-app://com.slack/"),
-    ("not a url", None),
-], ids=["query-and-fragment-dropped", "lower-cased-host", "app-referrer", "garbage-dropped"])
+@pytest.mark.parametrize(
+    "raw,clean",
+    [
+        ("https://www.google.com/search?q=words#frag", "https://www.google.com/search"),
+        ("HTTPS://News.Example.COM", "https://news.example.com/"),
+        ("android-app://com.slack/", "android-app://com.slack/"),
+        ("not a url", None),
+    ],
+    ids=["query-and-fragment-dropped", "lower-cased-host", "app-referrer", "garbage-dropped"],
+)
 def test_referrer_is_normalised(raw, clean):
     assert normalise_referrer(raw) == clean
 
@@ -63,15 +88,20 @@ def test_page_load_parses_and_lowercases_uuid():
     assert (record.uuid, record.path, record.referrer, record.utm) == (UUID, "/x", None, {"utm_source": "a"})
 
 
-@pytest.mark.parametrize("uuid", [None, 1, "", "x", UUID + "0", UUID.replace("-", ""), "{" + UUID + "}"],
-                         ids=["missing", "int", "empty", "short", "long", "no-dashes", "braces"])
+@pytest.mark.parametrize(
+    "uuid",
+    [None, 1, "", "x", UUID + "0", UUID.replace("-", ""), "{" + UUID + "}"],
+    ids=["missing", "int", "empty", "short", "long", "no-dashes", "braces"],
+)
 def test_bad_uuids_are_rejected(uuid):
     assert rejected(parse_page_load, {"uuid": uuid, "page": "/"}).code == "invalid_uuid"
 
 
-@pytest.mark.parametrize("referrer,ok", [("https://a.example/" + "x" * 2030, True),
-                                         ("https://a.example/" + "x" * 2031, False)],
-                         ids=["2048-accepted", "2049-rejected"])
+@pytest.mark.parametrize(
+    "referrer,ok",
+    [("https://a.example/" + "x" * 2030, True), ("https://a.example/" + "x" * 2031, False)],
+    ids=["2048-accepted", "2049-rejected"],
+)
 def test_referrer_length_boundary(referrer, ok):
     assert len(referrer) == (2048 if ok else 2049)
     if ok:
@@ -85,31 +115,55 @@ def test_whitelisted_deltas_are_accepted(delta):
     assert parse_heartbeat({"uuid": UUID, "delta": delta}).delta == delta
 
 
-@pytest.mark.parametrize("delta", [None, 0, 2, 31, -1, 5.0, "5", True, [5], 10**20],
-                         ids=["missing", "zero", "two", "31", "negative", "float", "string", "bool", "list", "huge"])
+@pytest.mark.parametrize(
+    "delta",
+    [None, 0, 2, 31, -1, 5.0, "5", True, [5], 10**20],
+    ids=["missing", "zero", "two", "31", "negative", "float", "string", "bool", "list", "huge"],
+)
 def test_other_deltas_are_rejected(delta):
     assert rejected(parse_heartbeat, {"uuid": UUID, "delta": delta}).code == "invalid_delta"
 
 
 def test_anchor_text_is_collapsed_and_cut_to_1024():
-    record = parse_event({"uuid": UUID, "type": "outbound", "url": "https://a.example/", "page": "/",
-                          "anchor_text": "  a\tb\n" + "x" * 2000})
+    record = parse_event(
+        {
+            "uuid": UUID,
+            "type": "outbound",
+            "url": "https://a.example/",
+            "page": "/",
+            "anchor_text": "  a\tb\n" + "x" * 2000,
+        }
+    )
     assert record.anchor_text.startswith("a b x") and len(record.anchor_text) == 1024
 
 
-@pytest.mark.parametrize("fields,code", [
-    ({"type": "click"}, "invalid_type"),
-    ({"type": "outbound"}, "invalid_url"),
-    ({"type": "outbound", "url": "javascript:alert(1)"}, "invalid_url"),
-    ({"type": "outbound", "url": "https://a.example/" + "x" * 2040}, "invalid_url"),
-    ({"type": "download", "url": "data:text/html,hi"}, "invalid_url"),
-    ({"type": "scroll"}, "invalid_name"),
-    ({"type": "scroll", "name": "60"}, "invalid_name"),
-    ({"type": "custom", "name": "not-allowed"}, "invalid_name"),
-    ({"type": "outbound", "url": "https://a.example/", "name": "x"}, "invalid_name"),
-    ({"type": "scroll", "name": "25", "anchor_text": 5}, "invalid_anchor_text"),
-], ids=["unknown-type", "outbound-no-url", "javascript-url", "long-url", "data-url", "scroll-no-depth",
-        "scroll-odd-depth", "custom-not-allowed", "name-on-outbound", "anchor-not-string"])
+@pytest.mark.parametrize(
+    "fields,code",
+    [
+        ({"type": "click"}, "invalid_type"),
+        ({"type": "outbound"}, "invalid_url"),
+        ({"type": "outbound", "url": "javascript:alert(1)"}, "invalid_url"),
+        ({"type": "outbound", "url": "https://a.example/" + "x" * 2040}, "invalid_url"),
+        ({"type": "download", "url": "data:text/html,hi"}, "invalid_url"),
+        ({"type": "scroll"}, "invalid_name"),
+        ({"type": "scroll", "name": "60"}, "invalid_name"),
+        ({"type": "custom", "name": "not-allowed"}, "invalid_name"),
+        ({"type": "outbound", "url": "https://a.example/", "name": "x"}, "invalid_name"),
+        ({"type": "scroll", "name": "25", "anchor_text": 5}, "invalid_anchor_text"),
+    ],
+    ids=[
+        "unknown-type",
+        "outbound-no-url",
+        "javascript-url",
+        "long-url",
+        "data-url",
+        "scroll-no-depth",
+        "scroll-odd-depth",
+        "custom-not-allowed",
+        "name-on-outbound",
+        "anchor-not-string",
+    ],
+)
 def test_bad_events_are_rejected(fields, code):
     assert rejected(parse_event, {"uuid": UUID, "page": "/", **fields}, frozenset({"signup"})).code == code
 
@@ -125,7 +179,8 @@ def test_a_running_total_alone_is_a_heartbeat(total):
     assert (beat.delta, beat.total) == (0, total)
 
 
-@pytest.mark.parametrize("total", [-1, 7 * 24 * 3600 + 1, "5", 1.5, True],
-                         ids=["negative", "over-max", "string", "float", "bool"])
+@pytest.mark.parametrize(
+    "total", [-1, 7 * 24 * 3600 + 1, "5", 1.5, True], ids=["negative", "over-max", "string", "float", "bool"]
+)
 def test_a_bad_total_alone_is_rejected(total):
     assert rejected(parse_heartbeat, {"uuid": UUID, "total": total}).code == "invalid_total"

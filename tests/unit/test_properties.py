@@ -2,17 +2,17 @@
 with a clean value or their declared rejection, never another exception, and what they
 accept stays within the limits."""
 
-import json
 import string
 from urllib.parse import urlsplit
 
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from app import routing
 from app.routes import ROUTES
 from footfall import auth, body, bots, channels, payload, periods, upstream, useragent, visitors
 from footfall.errors import ConfigError, Rejection
-from footfall.limits import (EVENT_TYPES, HEARTBEAT_DELTAS, MAX_ANCHOR_TEXT, MAX_PATH, MAX_REFERRER, MAX_URL)
+from footfall.limits import EVENT_TYPES, HEARTBEAT_DELTAS, MAX_ANCHOR_TEXT, MAX_PATH, MAX_REFERRER, MAX_URL
 from footfall.settings import Origin, parse_settings
 
 settings.register_profile("footfall", max_examples=300, deadline=None)
@@ -26,11 +26,16 @@ JSON = st.recursive(
 UUIDS = st.uuids().map(str) | st.text(max_size=40)
 PATHS = st.text(max_size=2100) | st.text(alphabet=string.printable, max_size=60).map(lambda s: "/" + s)
 FIELDS = {
-    "uuid": UUIDS, "page": PATHS, "referrer": st.none() | st.text(max_size=2100) | JSON,
-    "delta": st.sampled_from([1, 5, 30, 0, 2, -5, True, 5.0, "5"]) | JSON, "total": st.integers() | JSON,
-    "type": st.sampled_from(sorted(EVENT_TYPES)) | st.text(max_size=10), "name": st.text(max_size=70) | JSON,
+    "uuid": UUIDS,
+    "page": PATHS,
+    "referrer": st.none() | st.text(max_size=2100) | JSON,
+    "delta": st.sampled_from([1, 5, 30, 0, 2, -5, True, 5.0, "5"]) | JSON,
+    "total": st.integers() | JSON,
+    "type": st.sampled_from(sorted(EVENT_TYPES)) | st.text(max_size=10),
+    "name": st.text(max_size=70) | JSON,
     "url": st.text(max_size=2100) | st.sampled_from(["https://a.example/x", "mailto:a@b.c", "tel:+1"]),
-    "anchor_text": st.text(max_size=3000) | JSON, "seq": st.integers() | JSON,
+    "anchor_text": st.text(max_size=3000) | JSON,
+    "seq": st.integers() | JSON,
 }
 BODIES = st.fixed_dictionaries({}, optional=FIELDS) | st.dictionaries(st.text(max_size=8), JSON, max_size=5)
 
@@ -79,7 +84,7 @@ def test_heartbeat(data):
         assert r.status == 400
         return
     # Either the original form (a whitelisted delta) or the running total alone (delta 0).
-    assert (record.delta in HEARTBEAT_DELTAS or (record.delta == 0 and record.total is not None))
+    assert record.delta in HEARTBEAT_DELTAS or (record.delta == 0 and record.total is not None)
     assert type(record.delta) is int
     assert record.total is None or record.total >= record.delta
 
@@ -93,13 +98,31 @@ def test_event(data, names):
         return
     assert record.type in EVENT_TYPES
     assert record.url is None or (len(record.url) <= MAX_URL and no_controls(record.url))
-    assert record.anchor_text is None or (len(record.anchor_text) <= MAX_ANCHOR_TEXT and no_controls(record.anchor_text))
+    assert record.anchor_text is None or (
+        len(record.anchor_text) <= MAX_ANCHOR_TEXT and no_controls(record.anchor_text)
+    )
     assert record.type != "custom" or record.name in names
 
 
-@given(st.dictionaries(st.sampled_from(["FOOTFALL_PATH", "ORIGIN_URL", "ORIGIN_TIMEOUT_MS", "EVENT_NAMES",
-                                        "VISITOR_ID", "DAY_UTC_OFFSET", "RETENTION_DAYS", "DASHBOARD_TOKEN",
-                                        "DASHBOARD_PUBLIC", "HISTORY_PUBLIC"]), st.text(max_size=80)))
+@given(
+    st.dictionaries(
+        st.sampled_from(
+            [
+                "FOOTFALL_PATH",
+                "ORIGIN_URL",
+                "ORIGIN_TIMEOUT_MS",
+                "EVENT_NAMES",
+                "VISITOR_ID",
+                "DAY_UTC_OFFSET",
+                "RETENTION_DAYS",
+                "DASHBOARD_TOKEN",
+                "DASHBOARD_PUBLIC",
+                "HISTORY_PUBLIC",
+            ]
+        ),
+        st.text(max_size=80),
+    )
+)
 def test_settings(variables):
     try:
         parsed = parse_settings(variables)
@@ -125,20 +148,38 @@ def test_routes(prefix, path):
     assert found is None or found.route is None or found.route in ROUTES
 
 
-@given(st.none() | st.text(max_size=200), st.text(max_size=40),
-       st.dictionaries(st.sampled_from(["utm_source", "utm_medium", "utm_campaign"]), st.text(max_size=10)))
+@given(
+    st.none() | st.text(max_size=200),
+    st.text(max_size=40),
+    st.dictionaries(st.sampled_from(["utm_source", "utm_medium", "utm_campaign"]), st.text(max_size=10)),
+)
 def test_channel(referrer, site, utm):
-    assert channels.channel(referrer, site, utm) in {"direct", "internal", "campaign", "email", "ai", "search",
-                                                     "social", "referral"}
+    assert channels.channel(referrer, site, utm) in {
+        "direct",
+        "internal",
+        "campaign",
+        "email",
+        "ai",
+        "search",
+        "social",
+        "referral",
+    }
 
 
-@given(st.text(max_size=600), st.none() | st.text(max_size=80), st.none() | st.text(max_size=4),
-       st.none() | st.text(max_size=20))
+@given(
+    st.text(max_size=600),
+    st.none() | st.text(max_size=80),
+    st.none() | st.text(max_size=4),
+    st.none() | st.text(max_size=20),
+)
 def test_user_agent_parsing(ua, ch_ua, ch_mobile, ch_platform):
     device = useragent.parse(ua, ch_ua, ch_mobile, ch_platform)
     assert device.device in ("desktop", "mobile", "tablet")
-    verdict = bots.classify(bots.Signals(user_agent=ua, accept_language=ch_ua, headers_known=bool(ch_mobile),
-                                         cf_bot_score=len(ua) % 100, asn=len(ua)))
+    verdict = bots.classify(
+        bots.Signals(
+            user_agent=ua, accept_language=ch_ua, headers_known=bool(ch_mobile), cf_bot_score=len(ua) % 100, asn=len(ua)
+        )
+    )
     assert verdict.bot_class in bots.CLASSES and 0 <= verdict.score <= 100
 
 
@@ -159,8 +200,9 @@ def test_sessions_and_cookies(value, header, now):
 @given(JSON, st.none() | st.text(max_size=12), st.none() | st.text(max_size=12))
 def test_periods(period, day_from, day_to):
     try:
-        start, end, _ = periods.day_range(period if isinstance(period, (str, list)) or period is None else str(period),
-                                          "2026-11-21", day_from, day_to)
+        start, end, _ = periods.day_range(
+            period if isinstance(period, (str, list)) or period is None else str(period), "2026-11-21", day_from, day_to
+        )
     except Rejection as r:
         assert r.status == 400
         return

@@ -2,12 +2,12 @@
 hand-computed truth."""
 
 import json
+from datetime import UTC
 
 import pytest
 
-from support.schema import memory_database
-
 from footfall import days, rollups
+from support.schema import memory_database
 
 DAY = "2026-11-20"
 T0 = 1_795_132_800_000  # 2026-11-20T00:00:00Z
@@ -22,14 +22,29 @@ def con():
 
 def pageview(con, uuid, visitor, minute, path, seconds, bot_class="person", status=None, site="s", **extra):
     ts = T0 + minute * MIN
-    cols = dict(uuid=uuid, site=site, ts=ts, day=DAY, path=path, visitor=visitor, seconds=seconds,
-                last_ts=ts + seconds * 1000, bot_class=bot_class, status=status, **extra)
-    con.execute(f"INSERT INTO pageviews ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})", tuple(cols.values()))
+    cols = dict(
+        uuid=uuid,
+        site=site,
+        ts=ts,
+        day=DAY,
+        path=path,
+        visitor=visitor,
+        seconds=seconds,
+        last_ts=ts + seconds * 1000,
+        bot_class=bot_class,
+        status=status,
+        **extra,
+    )
+    con.execute(
+        f"INSERT INTO pageviews ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})", tuple(cols.values())
+    )
 
 
 def hit(con, visitor, path, status, bot_class="person", site="s"):
-    con.execute("INSERT INTO hits (site, ts, day, path, status, visitor, bot_class) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (site, T0, DAY, path, status, visitor, bot_class))
+    con.execute(
+        "INSERT INTO hits (site, ts, day, path, status, visitor, bot_class) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (site, T0, DAY, path, status, visitor, bot_class),
+    )
 
 
 def roll(con, day=DAY):
@@ -53,16 +68,19 @@ def seed(con):
     hit(con, "e", "/", 200)  # no JavaScript: a hit without a page view
     hit(con, "c", "/gone", 404)
     hit(con, "d", "/", 200, bot_class="ai_crawler")
-    con.execute("INSERT INTO events (uuid, seq, site, ts, day, type, url, path, bot_class) VALUES "
-                "('a1', 1, 's', ?, ?, 'outbound', 'https://o.example/', '/', 'person'), "
-                "('a2', 1, 's', ?, ?, 'outbound', 'https://o.example/', '/x', 'person'), "
-                "('b1', 1, 's', ?, ?, 'outbound', 'https://o.example/', '/', 'person')", (T0, DAY) * 3)
+    con.execute(
+        "INSERT INTO events (uuid, seq, site, ts, day, type, url, path, bot_class) VALUES "
+        "('a1', 1, 's', ?, ?, 'outbound', 'https://o.example/', '/', 'person'), "
+        "('a2', 1, 's', ?, ?, 'outbound', 'https://o.example/', '/x', 'person'), "
+        "('b1', 1, 's', ?, ?, 'outbound', 'https://o.example/', '/', 'person')",
+        (T0, DAY) * 3,
+    )
 
 
 def rows(con, sql):
     cur = con.execute(sql)
     names = [c[0] for c in cur.description]
-    return [dict(zip(names, r)) for r in cur.fetchall()]
+    return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
 
 
 def test_pages_visits_bounces_and_coverage(con):
@@ -82,7 +100,9 @@ def test_pages_visits_bounces_and_coverage(con):
 def test_dimensions_and_bot_classes(con):
     seed(con)
     roll(con)
-    dims = {(r["dimension"], r["value"]): (r["views"], r["visitors"]) for r in rows(con, "SELECT * FROM daily_dimensions")}
+    dims = {
+        (r["dimension"], r["value"]): (r["views"], r["visitors"]) for r in rows(con, "SELECT * FROM daily_dimensions")
+    }
     assert dims[("country", "DE")] == (4, 1) and dims[("country", "FR")] == (1, 1)
     assert dims[("channel", "internal")] == (2, 1) and dims[("channel", "search")] == (1, 1)
     assert dims[("device", "mobile")] == (1, 1)
@@ -95,26 +115,35 @@ def test_events(con):
     seed(con)
     roll(con)
     assert rows(con, "SELECT type, url, count, visitors FROM daily_events") == [
-        {"type": "outbound", "url": "https://o.example/", "count": 3, "visitors": 2}]
+        {"type": "outbound", "url": "https://o.example/", "count": 3, "visitors": 2}
+    ]
 
 
 def test_rolling_a_day_twice_gives_the_same_rows(con):
     seed(con)
     roll(con)
-    first = [rows(con, f"SELECT * FROM {t} ORDER BY 1, 2, 3, 4") for t in ("daily_pages", "daily_dimensions", "daily_events")]
+    first = [
+        rows(con, f"SELECT * FROM {t} ORDER BY 1, 2, 3, 4") for t in ("daily_pages", "daily_dimensions", "daily_events")
+    ]
     roll(con)
-    again = [rows(con, f"SELECT * FROM {t} ORDER BY 1, 2, 3, 4") for t in ("daily_pages", "daily_dimensions", "daily_events")]
+    again = [
+        rows(con, f"SELECT * FROM {t} ORDER BY 1, 2, 3, 4") for t in ("daily_pages", "daily_dimensions", "daily_events")
+    ]
     assert first == again
     assert rows(con, "SELECT done_until FROM maintenance") == [{"done_until": DAY}]
 
 
-@pytest.mark.parametrize("now_iso,offset,closed", [
-    ("2026-11-21T05:59:00", 0, "2026-11-19"),   # yesterday's page loads may still get heartbeats
-    ("2026-11-21T06:01:00", 0, "2026-11-20"),
-    ("2026-11-21T06:01:00", -120, "2026-11-19"),  # two hours west: the 20th closes at 08:00 UTC
-    ("2026-11-21T03:30:00", 180, "2026-11-20"),   # three hours east
-])
+@pytest.mark.parametrize(
+    "now_iso,offset,closed",
+    [
+        ("2026-11-21T05:59:00", 0, "2026-11-19"),  # yesterday's page loads may still get heartbeats
+        ("2026-11-21T06:01:00", 0, "2026-11-20"),
+        ("2026-11-21T06:01:00", -120, "2026-11-19"),  # two hours west: the 20th closes at 08:00 UTC
+        ("2026-11-21T03:30:00", 180, "2026-11-20"),  # three hours east
+    ],
+)
 def test_last_closed_day_follows_the_offset_and_the_heartbeat_window(now_iso, offset, closed):
-    from datetime import datetime, timezone
-    now = int(datetime.fromisoformat(now_iso).replace(tzinfo=timezone.utc).timestamp() * 1000)
+    from datetime import datetime
+
+    now = int(datetime.fromisoformat(now_iso).replace(tzinfo=UTC).timestamp() * 1000)
     assert days.last_closed_day(now, offset) == closed

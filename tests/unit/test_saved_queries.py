@@ -2,7 +2,7 @@
 
 import time
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from support.inprocess import InProcess
@@ -12,14 +12,13 @@ QUERIES = Path(__file__).resolve().parents[2] / "queries"
 
 def offset_where_the_local_date_differs_from_utc() -> str:
     """+14:00 moves the date forward after 10:00 UTC; -12:00 moves it back before 12:00 UTC."""
-    return "+14:00" if datetime.now(timezone.utc).hour >= 10 else "-12:00"
+    return "+14:00" if datetime.now(UTC).hour >= 10 else "-12:00"
 
 
 def test_today_sql_reads_the_local_day_the_worker_wrote():
     # The seam bug: today.sql compared local `day` values with UTC date('now'), so for hours
     # each day it showed nothing (or yesterday) to an owner east or west of UTC.
-    app = InProcess({"DAY_UTC_OFFSET": offset_where_the_local_date_differs_from_utc()},
-                    now_ms=int(time.time() * 1000))
+    app = InProcess({"DAY_UTC_OFFSET": offset_where_the_local_date_differs_from_utc()}, now_ms=int(time.time() * 1000))
     assert app.beacon("init", {"uuid": str(uuid.uuid4()), "page": "/local", "referrer": ""}).status == 204
     app.run_maintenance()  # keeps day_clock in step with DAY_UTC_OFFSET
     rows = app.rows((QUERIES / "today.sql").read_text())

@@ -5,10 +5,9 @@ import sqlite3
 
 import pytest
 
-from support.schema import memory_database
-
 from footfall import stats
 from footfall.rollups import rollup_day, shift_day
+from support.schema import memory_database
 
 TODAY, D2, D1 = "2026-11-21", "2026-11-20", "2026-11-19"
 NOW = 1_795_305_600_000 + 12 * 3600 * 1000  # 2026-11-21T12:00Z
@@ -27,15 +26,31 @@ def con():
 
 def pv(con, uuid, day, minute, visitor, path, seconds, channel, country, device, bot="person"):
     ts = DAY_START[day] + minute * 60_000
-    con.execute("INSERT INTO pageviews (uuid, site, ts, day, path, visitor, seconds, last_ts, channel, internal, "
-                "country, device, bot_class) VALUES (?, 's', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (uuid, ts, day, path, visitor, seconds, ts + seconds * 1000, channel, int(channel == "internal"),
-                 country, device, bot))
+    con.execute(
+        "INSERT INTO pageviews (uuid, site, ts, day, path, visitor, seconds, last_ts, channel, internal, "
+        "country, device, bot_class) VALUES (?, 's', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            uuid,
+            ts,
+            day,
+            path,
+            visitor,
+            seconds,
+            ts + seconds * 1000,
+            channel,
+            int(channel == "internal"),
+            country,
+            device,
+            bot,
+        ),
+    )
 
 
 def hit(con, day, visitor, path, status, country, bot="person"):
-    con.execute("INSERT INTO hits (site, ts, day, path, status, visitor, country, bot_class) VALUES "
-                "('s', ?, ?, ?, ?, ?, ?, ?)", (DAY_START[day], day, path, status, visitor, country, bot))
+    con.execute(
+        "INSERT INTO hits (site, ts, day, path, status, visitor, country, bot_class) VALUES ('s', ?, ?, ?, ?, ?, ?, ?)",
+        (DAY_START[day], day, path, status, visitor, country, bot),
+    )
 
 
 def seed(con):
@@ -47,15 +62,23 @@ def seed(con):
     pv(con, "e1", TODAY, 3, "a2", "/", 3, "search", "DE", "desktop")
     pv(con, "z1", TODAY, 4, "z", "/", 0, "direct", "US", "desktop", bot="ai_crawler")
     for day, visitor, path, status, country in [
-        (D1, "a", "/", 200, "DE"), (D1, "b", "/", 200, "FR"), (D1, "e", "/", 200, "NL"), (D2, "c", "/x", 200, "DE"),
-        (TODAY, "d", "/", 200, "US"), (TODAY, "a2", "/", 200, "DE"), (TODAY, "g", "/", 200, "NL"),
+        (D1, "a", "/", 200, "DE"),
+        (D1, "b", "/", 200, "FR"),
+        (D1, "e", "/", 200, "NL"),
+        (D2, "c", "/x", 200, "DE"),
+        (TODAY, "d", "/", 200, "US"),
+        (TODAY, "a2", "/", 200, "DE"),
+        (TODAY, "g", "/", 200, "NL"),
         (TODAY, "f", "/missing", 404, "DE"),
     ]:
         hit(con, day, visitor, path, status, country)
     hit(con, TODAY, "z", "/", 200, "US", bot="ai_crawler")
     for uuid, day in (("a1", D1), ("d1", TODAY)):
-        con.execute("INSERT INTO events (uuid, seq, site, ts, day, type, url, path, bot_class) VALUES "
-                    "(?, 1, 's', ?, ?, 'outbound', 'https://o.example/', '/', 'person')", (uuid, DAY_START[day], day))
+        con.execute(
+            "INSERT INTO events (uuid, seq, site, ts, day, type, url, path, bot_class) VALUES "
+            "(?, 1, 's', ?, ?, 'outbound', 'https://o.example/', '/', 'person')",
+            (uuid, DAY_START[day], day),
+        )
 
 
 def report(con, filters=()):
@@ -82,7 +105,12 @@ def test_series_has_every_day(con):
 def test_pages_dimensions_events_bots_and_404s(con):
     r = report(con)
     pages = {p["path"]: p for p in r["pages"]}
-    assert (pages["/"]["pageviews"], pages["/"]["visitors"], pages["/"]["visits"], pages["/"]["bounces"]) == (4, 4, 4, 2)
+    assert (pages["/"]["pageviews"], pages["/"]["visitors"], pages["/"]["visits"], pages["/"]["bounces"]) == (
+        4,
+        4,
+        4,
+        2,
+    )
     assert (pages["/x"]["pageviews"], pages["/x"]["visits"], pages["/x"]["median_seconds"]) == (2, 1, 40)
     assert [p["path"] for p in r["entry_pages"]] == ["/", "/x"]
     channels = {d["value"]: d["pageviews"] for d in r["dimensions"]["channel"]}
@@ -112,8 +140,9 @@ def test_filtered_range_is_clamped_to_retention():
     assert stats.assemble(q, {})["source"]["note"].startswith("Filtered reports read raw rows")
 
 
-@pytest.mark.parametrize("hist,median", [({}, None), ({0: 5}, None), ({3: 1, 12: 1, 40: 1}, 12),
-                                         ({1: 2, 9: 2}, 1), ({0: 9, 7: 1}, 7)])
+@pytest.mark.parametrize(
+    "hist,median", [({}, None), ({0: 5}, None), ({3: 1, 12: 1, 40: 1}, 12), ({1: 2, 9: 2}, 1), ({0: 9, 7: 1}, 7)]
+)
 def test_median_seconds(hist, median):
     assert stats.median_seconds(hist) == median
 
@@ -124,9 +153,12 @@ def test_long_ranges_read_whole_months_from_the_monthly_rollups_and_agree_with_t
     while day < TODAY:
         for i in range(1 + n % 3):  # a few page views a day, on a few pages, from a few visitors
             ts = 1_787_000_000_000 + n * 86_400_000 + i * 60_000
-            con.execute("INSERT INTO pageviews (uuid, site, ts, day, path, visitor, seconds, last_ts, channel, internal, "
-                        "country, device, bot_class) VALUES (?, 's', ?, ?, ?, ?, ?, ?, 'search', 0, 'DE', 'desktop', "
-                        "'person')", (f"u{n}-{i}", ts, day, f"/p{i}", f"v{n % 5}", 5 * i, ts + 5000 * i))
+            con.execute(
+                "INSERT INTO pageviews (uuid, site, ts, day, path, visitor, seconds, last_ts, channel, internal, "
+                "country, device, bot_class) VALUES (?, 's', ?, ?, ?, ?, ?, ?, 'search', 0, 'DE', 'desktop', "
+                "'person')",
+                (f"u{n}-{i}", ts, day, f"/p{i}", f"v{n % 5}", 5 * i, ts + 5000 * i),
+            )
         for st in rollup_day(day, NOW):
             con.execute(st.sql, st.params)
         day, n = shift_day(day, 1), n + 1
@@ -145,11 +177,19 @@ def test_long_ranges_read_whole_months_from_the_monthly_rollups_and_agree_with_t
     assert monthly["totals"]["pageviews"] == sum(1 + k % 3 for k in range(5, n))
 
 
-@pytest.mark.parametrize("first,last,months,spans", [
-    ("2026-11-15", "2026-11-20", None, [("2026-11-15", "2026-11-20")]),
-    ("2026-09-01", "2026-10-31", ("2026-09", "2026-10"), []),
-    ("2026-08-25", "2026-11-20", ("2026-09", "2026-10"), [("2026-08-25", "2026-08-31"), ("2026-11-01", "2026-11-20")]),
-    ("2025-12-15", "2026-01-31", ("2026-01", "2026-01"), [("2025-12-15", "2025-12-31")]),
-])
+@pytest.mark.parametrize(
+    "first,last,months,spans",
+    [
+        ("2026-11-15", "2026-11-20", None, [("2026-11-15", "2026-11-20")]),
+        ("2026-09-01", "2026-10-31", ("2026-09", "2026-10"), []),
+        (
+            "2026-08-25",
+            "2026-11-20",
+            ("2026-09", "2026-10"),
+            [("2026-08-25", "2026-08-31"), ("2026-11-01", "2026-11-20")],
+        ),
+        ("2025-12-15", "2026-01-31", ("2026-01", "2026-01"), [("2025-12-15", "2025-12-31")]),
+    ],
+)
 def test_segments(first, last, months, spans):
     assert stats._segments(first, last) == (months, spans)

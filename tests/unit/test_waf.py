@@ -10,7 +10,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "waf"))
@@ -78,15 +79,16 @@ def test_payload_shape():
 
 
 def test_collection_threshold_comes_from_the_tracker_schedule():
-    heartbeats_in_10s = 10 // 5                      # every 5 s in the first minute
-    worst_flush = 5 + 4                              # 29 s left when hidden: 5+5+5+5+5+1+1+1+1
+    heartbeats_in_10s = 10 // 5  # every 5 s in the first minute
+    worst_flush = 5 + 4  # 29 s left when hidden: 5+5+5+5+5+1+1+1+1
     scroll_milestones = 4
     assert 1 + heartbeats_in_10s + worst_flush + scroll_milestones <= rules.BEACONS_PER_VIEW_WORST_10S
     assert rules.COLLECT_LIMIT == rules.BEACONS_PER_VIEW_WORST_10S * rules.VISITORS_BEHIND_ONE_IP
 
 
-PREFIXES = st.lists(st.text(alphabet=string.ascii_letters + string.digits + "._~-", min_size=1, max_size=8),
-                    min_size=1, max_size=3).map(lambda parts: "/" + "/".join(parts))
+PREFIXES = st.lists(
+    st.text(alphabet=string.ascii_letters + string.digits + "._~-", min_size=1, max_size=8), min_size=1, max_size=3
+).map(lambda parts: "/" + "/".join(parts))
 
 
 @given(PREFIXES)
@@ -97,8 +99,18 @@ def test_expressions_match_exactly_the_intended_paths(prefix):
         assert not evaluate(login["expression"], path, "POST")
     assert evaluate(login["expression"], f"{prefix}/login", "POST")
     assert not evaluate(login["expression"], f"{prefix}/login", "GET")
-    for other in (prefix, f"{prefix}/", f"{prefix}/init/x", f"{prefix}/initx", f"{prefix}/script.js",
-                  f"{prefix}/dashboard", f"/blog{prefix}/init", "/", f"{prefix}/login/x", prefix.upper() + "/init"):
+    for other in (
+        prefix,
+        f"{prefix}/",
+        f"{prefix}/init/x",
+        f"{prefix}/initx",
+        f"{prefix}/script.js",
+        f"{prefix}/dashboard",
+        f"/blog{prefix}/init",
+        "/",
+        f"{prefix}/login/x",
+        prefix.upper() + "/init",
+    ):
         if other in rules.collection_paths(prefix):
             continue
         assert not evaluate(collect["expression"], other, "POST"), other
@@ -111,9 +123,19 @@ def test_a_bad_prefix_is_refused():
 
 
 def test_merge_is_idempotent_and_keeps_the_owners_other_rules():
-    other = {"ref": "owner-api", "description": "owner's own", "expression": "(http.request.uri.path eq \"/api\")",
-             "action": "block", "ratelimit": {"characteristics": ["ip.src", "cf.colo.id"], "period": 10,
-                                              "requests_per_period": 50, "mitigation_timeout": 10}, "enabled": True}
+    other = {
+        "ref": "owner-api",
+        "description": "owner's own",
+        "expression": '(http.request.uri.path eq "/api")',
+        "action": "block",
+        "ratelimit": {
+            "characteristics": ["ip.src", "cf.colo.id"],
+            "period": 10,
+            "requests_per_period": 50,
+            "mitigation_timeout": 10,
+        },
+        "enabled": True,
+    }
     desired = rules.rules("/_ff")
     first = rules.merge([other], desired)
     assert first == [other] + desired
@@ -126,15 +148,24 @@ def test_merge_is_idempotent_and_keeps_the_owners_other_rules():
 
 
 def test_dry_run_prints_the_exact_payload_and_needs_no_token():
-    out = subprocess.run([sys.executable, str(ROOT / "waf" / "apply.py"), "--zone", "z1", "--prefix", "/stats",
-                          "--dry-run"], capture_output=True, text=True, env={"PATH": "/usr/bin:/bin"}, check=True)
+    out = subprocess.run(
+        [sys.executable, str(ROOT / "waf" / "apply.py"), "--zone", "z1", "--prefix", "/stats", "--dry-run"],
+        capture_output=True,
+        text=True,
+        env={"PATH": "/usr/bin:/bin"},
+        check=True,
+    )
     payload = json.loads(out.stdout)
     assert payload["phase"] == "http_ratelimit" and payload["rules"] == rules.rules("/stats")
 
 
 def test_without_a_token_nothing_is_sent():
-    out = subprocess.run([sys.executable, str(ROOT / "waf" / "apply.py"), "--zone", "z1"],
-                         capture_output=True, text=True, env={"PATH": "/usr/bin:/bin"})
+    out = subprocess.run(
+        [sys.executable, str(ROOT / "waf" / "apply.py"), "--zone", "z1"],
+        capture_output=True,
+        text=True,
+        env={"PATH": "/usr/bin:/bin"},
+    )
     assert out.returncode == 2 and "CLOUDFLARE_API_TOKEN" in out.stderr
 
 

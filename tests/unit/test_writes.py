@@ -1,18 +1,22 @@
 """The exact statements and parameters the collection endpoints send to D1 (footfall.writes)."""
 
-
 import pytest
-
-from support.schema import memory_database
 
 from footfall import writes
 from footfall.days import local_day
 from footfall.payload import parse_event, parse_heartbeat, parse_page_load
 from footfall.profile import Client, build
+from support.schema import memory_database
 
-CHROME = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36"
-WHO = build(Client(ip="203.0.113.7", user_agent=CHROME, accept_language="en", sec_fetch_mode="no-cors",
-                   country="de"), "blog.example", "salted-hash", b"s" * 32)
+CHROME = (
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36"
+)
+WHO = build(
+    Client(ip="203.0.113.7", user_agent=CHROME, accept_language="en", sec_fetch_mode="no-cors", country="de"),
+    "blog.example",
+    "salted-hash",
+    b"s" * 32,
+)
 
 UUID = "0b7e9f1c-3c1a-4b8e-9a51-2f0f7c1d9e42"
 NOW = 1_763_700_000_000  # 2025-11-21T04:40:00Z
@@ -46,11 +50,29 @@ def test_page_load_heartbeat_event_round_trip(con):
     event = parse_event({"uuid": UUID, "type": "scroll", "name": "50", "page": "/a"})
     assert run(con, writes.event(event, "blog.example", NOW + 31_000)) == 1
     assert run(con, writes.event(event, "other.example", NOW)) == 0
-    row = con.execute("SELECT path, referrer, referrer_host, utm_campaign, channel, seconds, last_ts, day, "
-                      "country, browser, os, device, bot_class, status FROM pageviews").fetchone()
-    assert row == ("/a", "https://r.example/x", "r.example", "c", "campaign", 30, NOW + 30_000, "2025-11-21",
-                   "DE", "Chrome", "Windows", "desktop", "person", None)
-    assert con.execute("SELECT uuid, type, name, site FROM events").fetchall() == [(UUID, "scroll", "50", "blog.example")]
+    row = con.execute(
+        "SELECT path, referrer, referrer_host, utm_campaign, channel, seconds, last_ts, day, "
+        "country, browser, os, device, bot_class, status FROM pageviews"
+    ).fetchone()
+    assert row == (
+        "/a",
+        "https://r.example/x",
+        "r.example",
+        "c",
+        "campaign",
+        30,
+        NOW + 30_000,
+        "2025-11-21",
+        "DE",
+        "Chrome",
+        "Windows",
+        "desktop",
+        "person",
+        None,
+    )
+    assert con.execute("SELECT uuid, type, name, site FROM events").fetchall() == [
+        (UUID, "scroll", "50", "blog.example")
+    ]
 
 
 def test_statements_use_placeholders_only():
