@@ -10,6 +10,7 @@ import hmac
 
 COOKIE = "footfall_session"
 SESSION_MS = 7 * 24 * 3600 * 1000
+_MAX_EXPIRY_DIGITS = 16  # Unix milliseconds have 13 digits until the year 2286
 
 
 def _key(token: str) -> bytes:
@@ -20,8 +21,14 @@ def _sign(token: str, expires_ms: int) -> str:
     return hmac.new(_key(token), str(expires_ms).encode(), hashlib.sha256).hexdigest()
 
 
+def _bytes(text: str) -> bytes:
+    # "surrogatepass": a lone surrogate (text decoded from bytes that were not UTF-8) encodes to
+    # bytes no real token has, instead of raising; "replace" could turn it into a matching "?".
+    return text.encode("utf-8", "surrogatepass")
+
+
 def token_matches(given: str | None, token: str) -> bool:
-    return given is not None and hmac.compare_digest(given.encode(), token.encode())
+    return given is not None and hmac.compare_digest(_bytes(given), _bytes(token))
 
 
 def bearer_matches(authorization: str | None, token: str) -> bool:
@@ -39,9 +46,13 @@ def session_valid(value: str | None, token: str, now_ms: int) -> bool:
     if not value or "." not in value:
         return False
     expires, _, signature = value.partition(".")
-    if not expires.isdigit() or int(expires) <= now_ms:
+    # ASCII digits only and a sane length: str.isdigit() also accepts "²" and int() refuses it,
+    # and int() refuses more than 4,300 digits; either was a 500 from a crafted cookie.
+    if not (expires.isascii() and expires.isdigit() and len(expires) <= _MAX_EXPIRY_DIGITS):
         return False
-    return hmac.compare_digest(signature.encode(), _sign(token, int(expires)).encode())
+    if int(expires) <= now_ms:
+        return False
+    return hmac.compare_digest(_bytes(signature), _sign(token, int(expires)).encode())
 
 
 def cookie_value(cookie_header: str | None, name: str = COOKIE) -> str | None:

@@ -11,6 +11,9 @@ PERIODS = {"today": 0, "7d": 6, "30d": 29}
 MAX_SPAN_DAYS = 3660
 MAX_FILTER_VALUE = 2048
 _DAY_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# No page load is older than Unix time 0; the year after the last one leaves room for the
+# month and day arithmetic of a report (a 0001-01-01 range overflowed `date`: a 500).
+FIRST_DAY, LAST_DAY = "1970-01-01", "9998-12-31"
 
 
 def _day(value: object, name: str) -> str:
@@ -20,6 +23,8 @@ def _day(value: object, name: str) -> str:
         date.fromisoformat(value)
     except ValueError:
         raise Rejection(400, "invalid_date", f"{name} is not a real date") from None
+    if not FIRST_DAY <= value <= LAST_DAY:
+        raise Rejection(400, "invalid_date", f"{name} must be a date from {FIRST_DAY} to {LAST_DAY}")
     return value
 
 

@@ -3,6 +3,7 @@ with a clean value or their declared rejection, never another exception, and wha
 accept stays within the limits."""
 
 import string
+from datetime import date
 from urllib.parse import urlsplit
 
 from hypothesis import given, settings
@@ -10,7 +11,7 @@ from hypothesis import strategies as st
 
 from app import routing
 from app.routes import ROUTES
-from footfall import auth, body, bots, channels, payload, periods, upstream, useragent, visitors
+from footfall import auth, body, bots, channels, payload, periods, stats, upstream, useragent, visitors
 from footfall.errors import ConfigError, Rejection
 from footfall.limits import EVENT_TYPES, HEARTBEAT_DELTAS, MAX_ANCHOR_TEXT, MAX_PATH, MAX_REFERRER, MAX_URL
 from footfall.settings import Origin, parse_settings
@@ -189,7 +190,18 @@ def test_anonymize_ip(text):
     assert network is None or network.endswith(("/24", "/48"))
 
 
-@given(st.none() | st.text(max_size=120), st.none() | st.text(max_size=200), st.integers(0, 2**53))
+# Session cookie values as an attacker would shape them: an expiry of digits str.isdigit()
+# accepts and int() may not (superscripts, other scripts), or too many for int(); any text.
+EXPIRIES = (
+    st.text(st.characters(categories=["Nd", "No"]), min_size=1, max_size=16)
+    | st.integers(min_value=0).map(str)
+    | st.integers(4290, 4400).map(lambda n: "9" * n)
+)
+ANY_TEXT = st.text(st.characters(codec=None), max_size=120)
+SESSION_VALUES = st.none() | ANY_TEXT | st.builds(lambda e, s: f"{e}.{s}", EXPIRIES, ANY_TEXT)
+
+
+@given(SESSION_VALUES, st.none() | ANY_TEXT | ANY_TEXT.map(lambda t: "Bearer " + t), st.integers(0, 2**53))
 def test_sessions_and_cookies(value, header, now):
     assert auth.session_valid(value, "owner-token-0123456789", now) in (True, False)
     assert auth.bearer_matches(header, "owner-token-0123456789") in (True, False)
@@ -197,16 +209,27 @@ def test_sessions_and_cookies(value, header, now):
     assert found is None or isinstance(found, str)
 
 
-@given(JSON, st.none() | st.text(max_size=12), st.none() | st.text(max_size=12))
+# Any date `datetime.date` holds, with its first and last months made likely.
+DAYS = (
+    st.none()
+    | st.text(max_size=12)
+    | st.dates().map(str)
+    | st.dates(max_value=date(1, 2, 28)).map(str)
+    | st.dates(min_value=date(9999, 12, 1)).map(str)
+)
+
+
+@given(JSON | st.lists(DAYS, min_size=2, max_size=2), DAYS, DAYS)
 def test_periods(period, day_from, day_to):
+    """Any range day_range accepts can be planned: every date `datetime.date` holds is tried
+    (a year-0001 range once overflowed in stats)."""
     try:
-        start, end, _ = periods.day_range(
-            period if isinstance(period, (str, list)) or period is None else str(period), "2026-11-21", day_from, day_to
-        )
+        start, end, _ = periods.day_range(period, "2026-11-21", day_from, day_to)
     except Rejection as r:
         assert r.status == 400
         return
     assert start <= end
+    stats.plan(stats.Query("example.com", start, end, "2026-11-21", 1_795_176_000_000))
 
 
 @given(st.lists(st.tuples(st.text(max_size=12), JSON), max_size=4))
