@@ -28,10 +28,10 @@ def is_owner(request: Request, settings: Settings, now_ms: int) -> bool:
     return auth.session_valid(auth.cookie_value(request.header("cookie")), token, now_ms)
 
 
-def same_origin(request: Request, site: str) -> bool:
+def same_origin(request: Request) -> bool:
     """A form POST must come from a page of this site (SameSite=Strict is the first line).
     No Origin: not a browser form post (curl, scripts), and the token itself is the check."""
-    return body.origin_allowed(request.header("origin"), site, frozenset())
+    return body.origin_allowed(request.header("origin"), request.url, frozenset())
 
 
 def allowed(access: Access, owner: bool, settings: Settings) -> bool:

@@ -117,7 +117,7 @@ async def _beacon(route: Route, request: Request, ctx: Context) -> Response:
 
 
 def _from_own_pages(request: Request, ctx: Context) -> bool:
-    return origin_allowed(request.header("origin"), ctx.site, ctx.settings.cors_origins)
+    return origin_allowed(request.header("origin"), request.url, ctx.settings.cors_origins)
 
 
 def _method_not_allowed(route: Route) -> Response:

@@ -6,21 +6,39 @@ the bytes themselves (400).
 """
 
 import json
+from urllib.parse import urlsplit
 
 from footfall.errors import Rejection
 from footfall.limits import BODY_MEDIA_TYPES, MAX_BODY_BYTES
 
+_DEFAULT_PORTS = {"http": 80, "https": 443}
 
-def origin_allowed(origin: str | None, site: str, allowed: frozenset[str]) -> bool:
+
+def web_origin(url: str) -> tuple[str, str, int] | None:
+    """(scheme, host, port) of an http(s) URL or Origin header, the port filled in from the
+    scheme; None for anything else ("null", another scheme, a bad port)."""
+    try:
+        parts = urlsplit(url.strip())
+        port = parts.port
+    except ValueError:
+        return None
+    scheme = parts.scheme.lower()
+    if scheme not in _DEFAULT_PORTS or not parts.hostname:
+        return None
+    return scheme, parts.hostname.lower(), port if port is not None else _DEFAULT_PORTS[scheme]
+
+
+def origin_allowed(origin: str | None, request_url: str, allowed: frozenset[str]) -> bool:
     """A beacon from the site's own pages, from an allowed origin, or from no browser page at
     all. Browsers always send Origin on a cross-site POST (sendBeacon included), so another
-    site's pages cannot write into this site's numbers."""
+    site's pages cannot write into this site's numbers. "Own" means the same scheme, host and
+    port as the request itself (RFC 6454): http://example.com:8080 is another site."""
     if origin is None:
         return True
     if origin in allowed:
         return True
-    host = origin.split("://", 1)[-1].split("/", 1)[0].rsplit(":", 1)[0].strip("[]").lower()
-    return host == site
+    sender = web_origin(origin)
+    return sender is not None and sender == web_origin(request_url)
 
 
 def check_media_type(content_type: str | None) -> None:

@@ -39,7 +39,7 @@ async def login(request: Request, ctx: Context) -> Response:
     nonce = new_nonce()
     if request.method == "GET":
         return Response(200, page_headers(nonce), render.login_page(settings.prefix, nonce))
-    if not same_origin(request, ctx.site):
+    if not same_origin(request):
         return json_error(403, "cross_origin", "log in from the dashboard's own page")
     body = await request.read_body(MAX_FORM_BYTES)
     form = dict(parse_qsl(body.decode("utf-8", "replace")))
@@ -50,7 +50,7 @@ async def login(request: Request, ctx: Context) -> Response:
 
 
 async def logout(request: Request, ctx: Context) -> Response:
-    if not same_origin(request, ctx.site):
+    if not same_origin(request):
         return json_error(403, "cross_origin", "log out from the dashboard's own page")
     return redirect(f"{ctx.settings.prefix}/login", {"set-cookie": auth.clear_cookie(ctx.settings.prefix)})
 

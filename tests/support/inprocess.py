@@ -139,6 +139,7 @@ class InProcess:
         client: Client | None = None,
         declare_length: bool = True,
         host: str | None = None,
+        scheme: str = "https",
     ) -> Response:
         if isinstance(body, dict | list):
             body = json.dumps(body)
@@ -150,7 +151,7 @@ class InProcess:
             given.setdefault("content-type", "application/json")
         given = {k: v for k, v in given.items() if v is not None}  # a header given as None is left out
         parts = urlsplit(target)
-        url = f"https://{host or self.site}{target}"
+        url = f"{scheme}://{host or self.site}{target}"  # host may carry a port
 
         async def reader(limit: int) -> bytes:
             given = (raw or b"")[: limit + 1]
