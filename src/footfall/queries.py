@@ -10,9 +10,9 @@ from typing import NamedTuple
 
 from footfall import dimensions
 from footfall.bots import PEOPLE
+from footfall.days import shift_day
+from footfall.visits import ATTRIBUTES, BOUNCE_SECONDS, SOURCE_ATTRIBUTES, VISIT_GAP_MS
 
-VISIT_GAP_MS = 30 * 60 * 1000
-BOUNCE_SECONDS = 10
 PEOPLE_SQL = "(" + ", ".join(f"'{c}'" for c in PEOPLE) + ")"  # constants, not visitor data
 
 # The vocabulary (footfall.dimensions): filter key -> column, filters hits honour, rolled-up dimensions.
@@ -21,16 +21,26 @@ HIT_FILTERS = dimensions.HIT_FILTERS
 DIMENSIONS = dimensions.ROLLED_UP
 
 
+# The last day the daily job rolled up ('' before its first run), read inside a statement.
+DONE = "(SELECT COALESCE(MAX(done_until), '') FROM maintenance WHERE task = 'rollup')"
+
+
 class Scope(NamedTuple):
     day_from: str
     day_to: str
     site: str | None = None  # None: every site (the daily job)
     filters: tuple[tuple[str, str], ...] = ()
+    unrolled: bool = False  # only the days the daily job has not rolled up yet
 
     def where(self, only: tuple[str, ...] | None = None, alias: str = "") -> tuple[str, list]:
         """SQL condition and parameters selecting this scope's rows (columns prefixed `alias.`)."""
         a = f"{alias}." if alias else ""
-        parts, params = [f"{a}day BETWEEN ? AND ?"], [self.day_from, self.day_to]
+        if self.unrolled:
+            # One constant lower bound (the later of the range's start and the last rolled-up
+            # day), so the (day, site, ...) index serves it.
+            parts, params = [f"{a}day > MAX(?, {DONE}) AND {a}day <= ?"], [shift_day(self.day_from, -1), self.day_to]
+        else:
+            parts, params = [f"{a}day BETWEEN ? AND ?"], [self.day_from, self.day_to]
         if self.site is not None:
             parts.append(f"{a}site = ?")
             params.append(self.site)
@@ -55,14 +65,26 @@ def people_views(scope: Scope, alias: str = "") -> tuple[str, list]:
     return f"{where} AND {a}bot_class IN {PEOPLE_SQL} AND ({a}status IS NULL OR {a}status <> 404)", params
 
 
-def pages(scope: Scope) -> tuple[str, list]:
-    """Per (site, day, path): views, daily unique visitors, visits entered here, bounces,
-    seconds on page (sum, count of non-zero, histogram for medians)."""
+def _visits_cte(scope: Scope) -> tuple[str, list]:
+    """The WITH clause behind every visit number of the daily job (rules: footfall.visits):
+    pv (people's page views, `entry` = 1 where a visit starts), numbered (visit_no per
+    visitor and day), visits (views, bounced), entries (each visit's entry view with its
+    attributes: a source only when it came from outside the site)."""
     where, params = people_views(scope)
+    columns = ", ".join(ATTRIBUTES)
+    internal = "(n.internal = 1 OR n.channel = 'internal')"
+    attributes = ", ".join(
+        f"CASE WHEN {internal} THEN 'direct' ELSE n.channel END AS channel"
+        if name == "channel"
+        else f"CASE WHEN {internal} THEN NULL ELSE n.{name} END AS {name}"
+        if name in SOURCE_ATTRIBUTES
+        else f"n.{name}"
+        for name in ATTRIBUTES
+    )
     return (
         f"""
 WITH pv AS (
-  SELECT site, day, path, visitor, ts, seconds,
+  SELECT site, day, path, visitor, ts, seconds, internal, {columns},
          CASE WHEN LAG(last_ts) OVER w IS NULL OR ts - LAG(last_ts) OVER w > {VISIT_GAP_MS}
               THEN 1 ELSE 0 END AS entry
   FROM pageviews WHERE {where}
@@ -73,16 +95,28 @@ numbered AS (
   FROM pv
 ),
 visits AS (
-  SELECT site, day, visitor, visit_no, COUNT(*) AS views, MAX(seconds) AS seconds
+  SELECT site, day, visitor, visit_no, COUNT(*) AS views,
+         COUNT(*) = 1 AND MAX(seconds) < {BOUNCE_SECONDS} AS bounced
   FROM numbered GROUP BY site, day, visitor, visit_no
 ),
 entries AS (
-  SELECT n.site, n.day, n.path, COUNT(*) AS visits,
-         SUM(v.views = 1 AND v.seconds < {BOUNCE_SECONDS}) AS bounces
+  SELECT n.site, n.day, n.visitor, n.path, v.views, v.bounced, {attributes}
   FROM numbered n JOIN visits v
     ON v.site = n.site AND v.day = n.day AND v.visitor IS n.visitor AND v.visit_no = n.visit_no
   WHERE n.entry = 1
-  GROUP BY n.site, n.day, n.path
+)""",
+        params,
+    )
+
+
+def pages(scope: Scope) -> tuple[str, list]:
+    """Per (site, day, path): views, daily unique visitors, visits entered here, bounces,
+    seconds on page (sum, count of non-zero, histogram for medians)."""
+    cte, params = _visits_cte(scope)
+    return (
+        f"""{cte},
+entry_pages AS (
+  SELECT site, day, path, COUNT(*) AS visits, SUM(bounced) AS bounces FROM entries GROUP BY site, day, path
 ),
 hist AS (
   SELECT site, day, path, json_group_object(seconds, n) AS seconds_hist
@@ -97,7 +131,7 @@ agg AS (
 SELECT a.site, a.day, a.path, a.views, a.visitors, COALESCE(e.visits, 0) AS visits,
        COALESCE(e.bounces, 0) AS bounces, a.seconds_sum, a.seconds_count, h.seconds_hist
 FROM agg a JOIN hist h ON h.site = a.site AND h.day = a.day AND h.path = a.path
-LEFT JOIN entries e ON e.site = a.site AND e.day = a.day AND e.path = a.path
+LEFT JOIN entry_pages e ON e.site = a.site AND e.day = a.day AND e.path = a.path
 """,
         params,
     )
@@ -118,39 +152,19 @@ HAVING SUM(status BETWEEN 200 AND 299) + SUM(status = 404) > 0
 
 
 def dimension(scope: Scope, name: str) -> tuple[str, list]:
-    """Per (site, day, value) of one dimension: views and daily unique visitors. The
-    dimension "total" has the one value "all": the site's people, for daily totals."""
+    """Per (site, day, value) of one visit attribute (the entry view's, footfall.visits):
+    page views of those visits, daily unique visitors, visits and bounces. The dimension
+    "total" has the one value "all": the site's people, for daily totals."""
     if name not in DIMENSIONS + ("total",):
         raise ValueError(name)
-    where, params = people_views(scope)
-    if name == "referrer_host":
-        where += " AND internal = 0"
+    cte, params = _visits_cte(scope)
     value = "'all'" if name == "total" else name
     return (
-        f"""
-SELECT site, day, '{name}' AS dimension, {value} AS value, COUNT(*) AS views, COUNT(DISTINCT visitor) AS visitors
-FROM pageviews WHERE {where} AND {value} IS NOT NULL
+        f"""{cte}
+SELECT site, day, '{name}' AS dimension, {value} AS value, SUM(views) AS views,
+       COUNT(DISTINCT visitor) AS visitors, COUNT(*) AS visits, SUM(bounced) AS bounces
+FROM entries WHERE {value} IS NOT NULL
 GROUP BY site, day, {value}
-""",
-        params,
-    )
-
-
-def combos(scope: Scope) -> tuple[str, list]:
-    """Every dimension at once, in one scan: the distinct (dimensions..., visitor) combinations
-    with their page views. The dashboard splits them per dimension; one scan of today's rows
-    instead of one per dimension keeps a dashboard load's rows read small."""
-    where, params = people_views(scope)
-    columns = ", ".join(
-        "CASE WHEN internal = 0 THEN referrer_host END AS referrer_host" if d == "referrer_host" else d
-        for d in DIMENSIONS
-    )
-    keys = ", ".join(str(i + 1) for i in range(len(DIMENSIONS) + 2))
-    return (
-        f"""
-SELECT day, {columns}, visitor, COUNT(*) AS views
-FROM pageviews WHERE {where}
-GROUP BY {keys}
 """,
         params,
     )
@@ -217,15 +231,33 @@ GROUP BY site, day, type, name, url
     )
 
 
-# The columns of one page load the dashboard aggregates itself for today (footfall.stats):
-# fetching today's rows once costs fewer D1 rows read than window functions in SQL.
-ROW_COLUMNS = ("day", "path", "visitor", "ts", "last_ts", "seconds", "bot_class", "status", "internal") + DIMENSIONS
+# The columns of one page load the dashboard aggregates itself (footfall.stats, footfall.visits).
+ROW_COLUMNS = (
+    "uuid",
+    "day",
+    "path",
+    "visitor",
+    "ts",
+    "last_ts",
+    "seconds",
+    "scroll",
+    "bot_class",
+    "status",
+    "internal",
+) + DIMENSIONS
 
 
 def rows(scope: Scope) -> tuple[str, list]:
-    """Every page load in scope (all classes), the columns of ROW_COLUMNS, by visitor and time."""
-    where, params = scope.where()
-    return f"SELECT {', '.join(ROW_COLUMNS)} FROM pageviews WHERE {where} ORDER BY visitor, ts", params
+    """Every page load in scope (all classes), the columns of ROW_COLUMNS. No filters here:
+    filters select whole visits, which footfall.visits finds among all the rows."""
+    where, params = scope._replace(filters=()).where()
+    return f"SELECT {', '.join(ROW_COLUMNS)} FROM pageviews WHERE {where}", params
+
+
+def event_rows(scope: Scope) -> tuple[str, list]:
+    """Every event in scope, for footfall.visits.events_of to count against selected visits."""
+    where, params = scope._replace(filters=()).where()
+    return f"SELECT uuid, day, type, name, url FROM events WHERE {where}", params
 
 
 def hit_counts(scope: Scope) -> tuple[str, list]:

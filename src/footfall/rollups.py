@@ -58,8 +58,8 @@ FROM daily_pages d WHERE d.day BETWEEN ?2 AND ?3 GROUP BY d.site, d.path
     (
         "rollup_monthly_dimensions",
         """
-INSERT INTO monthly_dimensions (site, month, dimension, value, views, visitors)
-SELECT site, ?1, dimension, value, SUM(views), SUM(visitors)
+INSERT INTO monthly_dimensions (site, month, dimension, value, views, visitors, visits, bounces)
+SELECT site, ?1, dimension, value, SUM(views), SUM(visitors), SUM(visits), SUM(bounces)
 FROM daily_dimensions WHERE day BETWEEN ?2 AND ?3 GROUP BY site, dimension, value
 """,
     ),
@@ -82,6 +82,7 @@ def _statements(day: str) -> list[tuple[str, str, list]]:
     hits_sql, hits_params = queries.hits(scope)
     events_sql, events_params = queries.events(scope)
     dims = "INSERT INTO daily_dimensions (site, day, dimension, value, views, visitors) "
+    visit_dims = "INSERT INTO daily_dimensions (site, day, dimension, value, views, visitors, visits, bounces) "
     out = [
         ("rollup_pages", f"INSERT INTO daily_pages ({_PAGE_COLUMNS}) {pages_sql}", pages_params),
         # The proxy's view of the same pages: person HTML pages served (coverage) and 404s.
@@ -96,7 +97,7 @@ def _statements(day: str) -> list[tuple[str, str, list]]:
     # One statement per dimension: D1 caps the terms of a compound SELECT, so no UNION ALL.
     for name in queries.DIMENSIONS + ("total",):
         sql, params = queries.dimension(scope, name)
-        out.append((f"rollup_{name}", dims + sql, params))
+        out.append((f"rollup_{name}", visit_dims + sql, params))
     for name, sql, params in queries.classes(scope):
         out.append((f"rollup_{name}", dims + sql, params))
     out.append(

@@ -1,11 +1,16 @@
 """The numbers behind the dashboard and the stats API, for one site and a range of days.
 
-Cost does not grow with history: without filters, past days come from the daily rollups and
-only today from raw rows (one scan per kind of row). Filters need raw rows, so a filtered
-report covers at most the retention window, and says so.
+No number depends on whether the daily job has run: a day is read from the rollups once the
+job has rolled it up (maintenance.done_until, read inside the same statements), and from raw
+rows before that, so yesterday is never empty after midnight. Without filters, cost does not
+grow with history: rolled-up days come from the rollups (whole months from the monthly ones),
+the rest (today, and yesterday until it is rolled up) from raw rows. Filters select visits
+(footfall.visits), which needs raw rows: a filtered report covers at most the retention
+window, and says so.
 
 `plan` lists the read-only statements (run together, in one D1 batch); `assemble` turns
-their rows into a plain dict that the dashboard renders and the API returns as JSON.
+their rows into a plain dict that the dashboard renders and the API returns as JSON. Raw rows
+are aggregated here, in Python, with the same visit rules the daily job's SQL applies.
 """
 
 import json
@@ -13,13 +18,15 @@ from collections import defaultdict
 from datetime import date, timedelta
 from typing import NamedTuple
 
-from footfall import queries
+from footfall import queries, visits
 from footfall.bots import PEOPLE
-from footfall.days import days_touched, shift_day
+from footfall.days import days_between, days_touched, shift_day
 from footfall.store import Statement, Store
 
 REALTIME_MS = 5 * 60 * 1000
 TOP = 20
+DONE = queries.DONE
+_ROW_COLUMNS = ", ".join(queries.ROW_COLUMNS)
 
 
 class Query(NamedTuple):
@@ -34,7 +41,8 @@ class Query(NamedTuple):
 
 
 def _parts(q: Query) -> tuple[tuple[str, str] | None, tuple[str, str] | None, str | None]:
-    """(rollup day range, raw day range, note) for a query."""
+    """(rollup day range, raw day range, note). Without filters both cover the whole range:
+    the statements split it at the last rolled-up day themselves."""
     if q.filters:
         oldest = shift_day(q.today, -q.retention_days)
         start = max(q.day_from, oldest)
@@ -44,13 +52,13 @@ def _parts(q: Query) -> tuple[tuple[str, str] | None, tuple[str, str] | None, st
             else None
         )
         return None, (start, q.day_to) if start <= q.day_to else None, note
-    yesterday = shift_day(q.today, -1)
-    rollup = (q.day_from, min(q.day_to, yesterday)) if q.day_from <= yesterday else None
-    raw = (max(q.day_from, q.today), q.day_to) if q.day_to >= q.today else None
-    return rollup, raw, None
+    rollup = (q.day_from, min(q.day_to, shift_day(q.today, -1))) if q.day_from < q.today else None
+    return rollup, (q.day_from, q.day_to), None
 
 
 _PAGE_SUMS = "path, views, visitors, visits, bounces, seconds_sum, seconds_count, seconds_hist, hits, not_found"
+_DIM_SUMS = "dimension, value, views, visitors, visits, bounces"
+_EVENT_SUMS = "type, name, url, SUM(count) AS count, SUM(visitors) AS visitors"
 
 
 def _segments(first: str, last: str) -> tuple[tuple[str, str] | None, list[tuple[str, str]]]:
@@ -75,11 +83,11 @@ def plan(q: Query, use_months: bool = True) -> list[Statement]:
     rollup, raw, _ = _parts(q)
     out = []
     if rollup:
+        rolled = f"day >= ? AND day <= MIN(?, {DONE})"
         out.append(
             Statement(
                 "r_series",
-                "SELECT day, views, visitors, visits, bounces, hits FROM daily_totals "
-                "WHERE site = ? AND day BETWEEN ? AND ?",
+                f"SELECT day, views, visitors, visits, bounces, hits FROM daily_totals WHERE site = ? AND {rolled}",
                 (q.site, *rollup),
             )
         )
@@ -87,24 +95,18 @@ def plan(q: Query, use_months: bool = True) -> list[Statement]:
         for n, span in enumerate(spans):
             args = (q.site, *span)
             out += [
+                Statement(f"r_pages_{n}", f"SELECT {_PAGE_SUMS} FROM daily_pages WHERE site = ? AND {rolled}", args),
                 Statement(
-                    f"r_pages_{n}", f"SELECT {_PAGE_SUMS} FROM daily_pages WHERE site = ? AND day BETWEEN ? AND ?", args
-                ),
-                Statement(
-                    f"r_dimensions_{n}",
-                    "SELECT dimension, value, views, visitors FROM daily_dimensions "
-                    "WHERE site = ? AND day BETWEEN ? AND ?",
-                    args,
+                    f"r_dimensions_{n}", f"SELECT {_DIM_SUMS} FROM daily_dimensions WHERE site = ? AND {rolled}", args
                 ),
                 Statement(
                     f"r_events_{n}",
-                    "SELECT type, name, url, SUM(count) AS count, SUM(visitors) AS visitors "
-                    "FROM daily_events WHERE site = ? AND day BETWEEN ? AND ? "
-                    "GROUP BY type, name, url",
+                    f"SELECT {_EVENT_SUMS} FROM daily_events WHERE site = ? AND {rolled} GROUP BY type, name, url",
                     args,
                 ),
             ]
         if months:
+            # A monthly row sums only days already rolled up; later days come from raw rows.
             args = (q.site, *months)
             out += [
                 Statement(
@@ -114,97 +116,43 @@ def plan(q: Query, use_months: bool = True) -> list[Statement]:
                 ),
                 Statement(
                     "r_dimensions_m",
-                    "SELECT dimension, value, views, visitors FROM monthly_dimensions "
-                    "WHERE site = ? AND month BETWEEN ? AND ?",
+                    f"SELECT {_DIM_SUMS} FROM monthly_dimensions WHERE site = ? AND month BETWEEN ? AND ?",
                     args,
                 ),
                 Statement(
                     "r_events_m",
-                    "SELECT type, name, url, SUM(count) AS count, SUM(visitors) AS visitors "
-                    "FROM monthly_events WHERE site = ? AND month BETWEEN ? AND ? "
-                    "GROUP BY type, name, url",
+                    f"SELECT {_EVENT_SUMS} FROM monthly_events WHERE site = ? "
+                    "AND month BETWEEN ? AND ? GROUP BY type, name, url",
                     args,
                 ),
             ]
     if raw:
-        scope = queries.Scope(raw[0], raw[1], q.site, q.filters)
-        if raw[0] == raw[1]:
-            # One day (today): fetch its page loads once and aggregate here (_from_rows).
-            named = [("t_rows", queries.rows(scope))]
-        else:
-            # A filtered range of days: aggregate in SQL, row counts stay small.
-            named = [("t_pages", queries.pages(scope)), ("t_combos", queries.combos(scope))]
-            named += [(f"t_{name}", (sql, params)) for name, sql, params in queries.classes(scope)[:1]]
-        named.append(("t_events", queries.events(scope)))
+        scope = queries.Scope(raw[0], raw[1], q.site, q.filters, unrolled=not q.filters)
+        named = [("t_rows", queries.rows(scope)), ("t_events", queries.event_rows(scope))]
         if scope.honours_hits:  # hits know only the path and the country
             named.append(("t_hit_counts", queries.hit_counts(scope)))
         out += [Statement(name, sql, tuple(params)) for name, (sql, params) in named]
-    # The last five minutes may reach into yesterday (local yesterday: the day offset applies).
+    out.append(Statement("done", f"SELECT {DONE} AS done_until", ()))
     days = days_touched(q.now_ms, REALTIME_MS, q.offset_minutes)
-    people = ", ".join("?" * len(PEOPLE))
+    marks = ", ".join("?" * len(days))
     out.append(
         Statement(
             "realtime",
-            f"SELECT path, visitor FROM pageviews WHERE day IN ({', '.join('?' * len(days))}) "
-            f"AND site = ? AND ts >= ? AND bot_class IN ({people})",
-            (*days, q.site, q.now_ms - REALTIME_MS, *PEOPLE),
+            f"SELECT {_ROW_COLUMNS} FROM pageviews WHERE day IN ({marks}) AND site = ? AND visitor IN "
+            f"(SELECT visitor FROM pageviews WHERE day IN ({marks}) AND site = ? AND ts >= ?)",
+            (*days, q.site, *days, q.site, q.now_ms - REALTIME_MS),
         )
     )
-    out.append(Statement("sites", "SELECT site FROM sites ORDER BY site", ()))
+    # Every host with data in the range: the job's list, and hosts seen since its last run.
+    last = raw[1] if raw else q.day_to
+    out.append(
+        Statement(
+            "sites",
+            f"SELECT site FROM sites UNION SELECT DISTINCT site FROM pageviews WHERE day > MAX(?, {DONE}) AND day <= ?",
+            (shift_day(q.day_from, -1), last),
+        )
+    )
     return out
-
-
-def _visits(views: list[dict]) -> list[list[dict]]:
-    """One visitor's page views of one day, in time order, cut where 30 minutes passed."""
-    visits: list[list[dict]] = []
-    for view in views:
-        if visits and view["ts"] - visits[-1][-1]["last_ts"] <= queries.VISIT_GAP_MS:
-            visits[-1].append(view)
-        else:
-            visits.append([view])
-    return visits
-
-
-def _from_rows(rows: list[dict]) -> dict[str, list[dict]]:
-    """Today's page loads -> the same shapes the SQL aggregations give (t_pages, t_combos, t_class)."""
-    pages: dict[tuple, dict] = defaultdict(lambda: defaultdict(int))
-    hist: dict[tuple, dict[int, int]] = defaultdict(dict)
-    seen_on: dict[tuple, set] = defaultdict(set)
-    combos, by_visitor = [], defaultdict(list)
-    classes: dict[tuple, list] = defaultdict(lambda: [0, set()])
-    for r in rows:
-        cls = classes[(r["day"], r["bot_class"] or "unknown")]
-        cls[0] += 1
-        cls[1].add(r["visitor"])
-        if r["bot_class"] not in PEOPLE or r["status"] == 404:
-            continue
-        key = (r["day"], r["path"])
-        page = pages[key]
-        page["views"] += 1
-        page["seconds_sum"] += r["seconds"]
-        page["seconds_count"] += r["seconds"] > 0
-        hist[key][r["seconds"]] = hist[key].get(r["seconds"], 0) + 1
-        seen_on[key].add(r["visitor"])
-        by_visitor[(r["day"], r["visitor"])].append(r)
-        combo = {name: r[name] for name in queries.DIMENSIONS}
-        if r["internal"]:
-            combo["referrer_host"] = None
-        combos.append({**combo, "day": r["day"], "visitor": r["visitor"], "views": 1})
-    for views in by_visitor.values():  # rows come ordered by visitor, then time
-        for visit in _visits(views):
-            entry = pages[(visit[0]["day"], visit[0]["path"])]
-            entry["visits"] += 1
-            entry["bounces"] += len(visit) == 1 and visit[0]["seconds"] < queries.BOUNCE_SECONDS
-    return {
-        "t_pages": [
-            {"day": d, "path": p, "visitors": len(seen_on[(d, p)]), "seconds_hist": json.dumps(hist[(d, p)]), **v}
-            for (d, p), v in pages.items()
-        ],
-        "t_combos": combos,
-        "t_class": [
-            {"dimension": "class", "value": c, "views": n, "visitors": len(v)} for (_, c), (n, v) in classes.items()
-        ],
-    }
 
 
 def _from_hit_counts(rows: list[dict]) -> dict[str, list[dict]]:
@@ -235,6 +183,16 @@ def _from_hit_counts(rows: list[dict]) -> dict[str, list[dict]]:
     }
 
 
+def _classes(rows: list[dict]) -> list[dict]:
+    """What the bot filter sorted out among the page loads: per class, loads and visitors."""
+    classes: dict[str, list] = defaultdict(lambda: [0, set()])
+    for r in rows:
+        entry = classes[r["bot_class"] or "unknown"]
+        entry[0] += 1
+        entry[1].add(r["visitor"])
+    return [{"dimension": "class", "value": c, "views": n, "visitors": len(v)} for c, (n, v) in classes.items()]
+
+
 def median_seconds(hist: dict[int, int]) -> int | None:
     """Median of the page views with time recorded (seconds > 0)."""
     counts = sorted((s, n) for s, n in hist.items() if s > 0)
@@ -254,71 +212,88 @@ def _merge_hist(into: dict[int, int], text: str | None) -> None:
         into[int(seconds)] = into.get(int(seconds), 0) + n
 
 
-def _days(first: str, last: str) -> list[str]:
-    days = [first]
-    while days[-1] < last:
-        days.append(shift_day(days[-1], 1))
-    return days
-
-
 def _ratio(a: float, b: float) -> float | None:
     return round(a / b, 4) if b else None
+
+
+def _source(q: Query, rollup, raw, note, done_rows: list[dict] | None) -> dict:
+    """Which days came from the rollups and which from raw rows (the split the statements made)."""
+    done = done_rows[0]["done_until"] if done_rows else ""
+    if q.filters:
+        return {"rolled_up_until": done or None, "rollups": None, "raw": list(raw) if raw else None, "note": note}
+    rolled = (q.day_from, min(q.day_to, done)) if rollup and done >= q.day_from else None
+    fresh = (max(q.day_from, shift_day(done, 1)) if done else q.day_from, q.day_to)
+    return {
+        "rolled_up_until": done or None,
+        "rollups": list(rolled) if rolled else None,
+        "raw": list(fresh) if fresh[0] <= fresh[1] else None,
+        "note": note,
+    }
+
+
+def _realtime(q: Query, rows: list[dict]) -> dict:
+    """The last five minutes: page views of selected visits, and their visitors."""
+    columns = queries.FILTER_COLUMNS
+    page_filter = next((v for k, v in q.filters if columns[k] == "path"), None)
+    recent = []
+    for visit in visits.visits_of(rows):
+        if visits.selected(visit, q.filters, columns):
+            recent += [
+                v
+                for v in visit.views
+                if v["ts"] >= q.now_ms - REALTIME_MS and (page_filter is None or v["path"] == page_filter)
+            ]
+    by_page: dict[str, int] = defaultdict(int)
+    for v in recent:
+        by_page[v["path"]] += 1
+    return {
+        "visitors": len({v["visitor"] for v in recent}),
+        "pageviews": len(recent),
+        "pages": [{"path": p, "pageviews": n} for p, n in sorted(by_page.items(), key=lambda kv: (-kv[1], kv[0]))[:10]],
+    }
 
 
 def assemble(q: Query, rows: dict[str, list[dict]]) -> dict:
     rollup, raw, note = _parts(q)
     rows = dict(rows)
-    if "t_rows" in rows:
-        rows.update(_from_rows(rows.pop("t_rows")))
+    raw_rows = rows.pop("t_rows", [])
+    fresh = visits.aggregate(raw_rows, q.filters, queries.FILTER_COLUMNS)
+    raw_events = visits.events_of(rows.pop("t_events", []), raw_rows, fresh["uuids"])
     if "t_hit_counts" in rows:
         rows.update(_from_hit_counts(rows.pop("t_hit_counts")))
     page: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     hists: dict[str, dict[int, int]] = defaultdict(dict)
     day: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     rollup_pages = [r for key, value in rows.items() if key.startswith("r_pages") for r in value]
-    raw_pages = rows.get("t_pages", []) + rows.get("t_hits", [])
-    for r in rollup_pages + raw_pages:
+    for r in rollup_pages + fresh["t_pages"] + rows.get("t_hits", []):
         p = page[r["path"]]
         for key in ("views", "visitors", "visits", "bounces", "seconds_sum", "seconds_count", "hits", "not_found"):
             p[key] += r.get(key) or 0
         _merge_hist(hists[r["path"]], r.get("seconds_hist"))
-    # The daily chart: past days from daily_totals, today (or a filtered range) from raw rows.
-    for r in rows.get("r_series", []):
+    # The daily chart: rolled-up days from daily_totals, later days (or a filtered range) from raw rows.
+    for r in rows.get("r_series", []) + fresh["t_totals"]:
         d = day[r["day"]]
         for key in ("views", "visitors", "visits", "bounces", "hits"):
-            d[key] += r[key] or 0
-    for r in raw_pages:
-        d = day[r["day"]]
-        for key in ("views", "visits", "bounces", "hits"):
             d[key] += r.get(key) or 0
+    for r in rows.get("t_hits", []):
+        day[r["day"]]["hits"] += r["hits"]
 
-    dims: dict[str, dict[str, dict]] = defaultdict(lambda: defaultdict(lambda: {"views": 0, "visitors": 0}))
-    for r in (r for key, value in rows.items() if key.startswith("r_dimensions") for r in value):
+    dims: dict[str, dict[str, dict]] = defaultdict(
+        lambda: defaultdict(lambda: {"views": 0, "visitors": 0, "visits": 0, "bounces": 0})
+    )
+    rollup_dims = [r for key, value in rows.items() if key.startswith("r_dimensions") for r in value]
+    for r in rollup_dims + fresh["t_dimensions"] + rows.get("t_hit_class", []) + rows.get("t_bot_page", []):
         entry = dims[r["dimension"]][r["value"]]
+        for key in ("views", "visitors", "visits", "bounces"):
+            entry[key] += r.get(key) or 0
+    for r in _classes(raw_rows):
+        entry = dims["class"][r["value"]]
         entry["views"] += r["views"]
         entry["visitors"] += r["visitors"]
-    # Today's (or a filtered range's) dimensions come as combinations; daily unique visitors
-    # are counted per day, the same as the rollups count them.
-    seen: dict[tuple, set] = defaultdict(set)
-    for r in rows.get("t_combos", []):
-        for name in queries.DIMENSIONS + ("total",):
-            value = "all" if name == "total" else r[name]
-            if value is None:
-                continue
-            dims[name][value]["views"] += r["views"]
-            seen[(name, value, r["day"])].add(r["visitor"])
-    for (name, value, d), visitors in seen.items():
-        dims[name][value]["visitors"] += len(visitors)
-        if name == "total":
-            day[d]["visitors"] += len(visitors)
-    for key in ("t_class", "t_hit_class", "t_bot_page"):
-        for r in rows.get(key, []):
-            entry = dims[r["dimension"]][r["value"]]
-            entry["views"] += r["views"]
-            entry["visitors"] += r["visitors"]
 
     events: dict[tuple, dict[str, int]] = defaultdict(lambda: {"count": 0, "visitors": 0})
-    for r in [r for key, value in rows.items() if key.startswith("r_events") for r in value] + rows.get("t_events", []):
+    rollup_events = [r for key, value in rows.items() if key.startswith("r_events") for r in value]
+    for r in rollup_events + raw_events:
         e = events[(r["type"], r["name"], r["url"])]
         e["count"] += r["count"]
         e["visitors"] += r["visitors"]
@@ -328,14 +303,10 @@ def assemble(q: Query, rows: dict[str, list[dict]]) -> dict:
         for s, n in h.items():
             all_hist[s] = all_hist.get(s, 0) + n
     views = sum(p["views"] for p in page.values())
-    visits = sum(p["visits"] for p in page.values())
+    visit_count = sum(p["visits"] for p in page.values())
     bounces = sum(p["bounces"] for p in page.values())
     hits = sum(p["hits"] for p in page.values())
     hits_known = not raw or queries.Scope(*raw, q.site, q.filters).honours_hits
-    realtime_rows = rows.get("realtime", [])
-    realtime_pages: dict[str, int] = defaultdict(int)
-    for r in realtime_rows:
-        realtime_pages[r["path"]] += 1
 
     def page_row(path):
         p = page[path]
@@ -356,18 +327,30 @@ def assemble(q: Query, rows: dict[str, list[dict]]) -> dict:
         order = sorted(values.items(), key=lambda kv: (-kv[1]["views"], kv[0]))
         return [{"value": v, "pageviews": e["views"], "visitors": e["visitors"]} for v, e in order[:limit]]
 
+    def ranked_visits(name):
+        """A visit attribute's values, with the visits that entered with them."""
+        return [
+            {
+                **row,
+                "visits": dims[name][row["value"]]["visits"] or None,
+                "bounce_rate": _ratio(dims[name][row["value"]]["bounces"], dims[name][row["value"]]["visits"]),
+            }
+            for row in ranked(name)
+        ]
+
     viewed = [path for path in page if page[path]["views"]]
+    entered = [path for path in page if page[path]["visits"]]
     return {
         "site": q.site,
         "from": q.day_from,
         "to": q.day_to,
         "filters": [list(f) for f in q.filters],
-        "source": {"rollups": list(rollup) if rollup else None, "raw": list(raw) if raw else None, "note": note},
+        "source": _source(q, rollup, raw, note, rows.get("done")),
         "totals": {
             "visitors": sum(d["visitors"] for d in day.values()),
             "pageviews": views,
-            "visits": visits,
-            "bounce_rate": _ratio(bounces, visits),
+            "visits": visit_count,
+            "bounce_rate": _ratio(bounces, visit_count),
             "median_seconds": median_seconds(all_hist),
             "hits": hits if hits_known else None,
             "coverage": _ratio(views, hits) if hits_known else None,
@@ -380,33 +363,23 @@ def assemble(q: Query, rows: dict[str, list[dict]]) -> dict:
                 "visits": day[d]["visits"],
                 "bounces": day[d]["bounces"],
                 "hits": day[d]["hits"],
-                "coverage": _ratio(day[d]["views"], day[d]["hits"]),
+                "coverage": _ratio(day[d]["views"], day[d]["hits"]) if hits_known else None,
             }
-            for d in _days(q.day_from, q.day_to)
+            for d in days_between(q.day_from, q.day_to)
         ],
         "pages": [page_row(p) for p in sorted(viewed, key=lambda p: (-page[p]["views"], p))[:TOP]],
-        "entry_pages": [
-            page_row(p)
-            for p in sorted((p for p in viewed if page[p]["visits"]), key=lambda p: (-page[p]["visits"], p))[:TOP]
-        ],
+        "entry_pages": [page_row(p) for p in sorted(entered, key=lambda p: (-page[p]["visits"], p))[:TOP]],
         "not_found": [
             {"path": p, "count": page[p]["not_found"]}
             for p in sorted((p for p in page if page[p]["not_found"]), key=lambda p: (-page[p]["not_found"], p))[:TOP]
         ],
-        "dimensions": {name: ranked(name) for name in queries.DIMENSIONS},
+        "dimensions": {name: ranked_visits(name) for name in queries.DIMENSIONS},
         "bots": {name: ranked(name, 50) for name in ("class", "hit_class", "bot_page")},
         "events": [
             {"type": t, "name": n, "url": u, **e}
             for (t, n, u), e in sorted(events.items(), key=lambda kv: (-kv[1]["count"], kv[0]))
         ][:50],
-        "realtime": {
-            "visitors": len({r["visitor"] for r in realtime_rows}),
-            "pageviews": len(realtime_rows),
-            "pages": [
-                {"path": p, "pageviews": n}
-                for p, n in sorted(realtime_pages.items(), key=lambda kv: (-kv[1], kv[0]))[:10]
-            ],
-        },
+        "realtime": _realtime(q, rows.get("realtime", [])),
         "sites": sorted({r["site"] for r in rows.get("sites", [])} | {q.site}),
     }
 

@@ -100,11 +100,17 @@ def test_pages_visits_bounces_and_coverage(con):
 def test_dimensions_and_bot_classes(con):
     seed(con)
     roll(con)
-    dims = {
-        (r["dimension"], r["value"]): (r["views"], r["visitors"]) for r in rows(con, "SELECT * FROM daily_dimensions")
-    }
+    all_dims = rows(con, "SELECT * FROM daily_dimensions")
+    dims = {(r["dimension"], r["value"]): (r["views"], r["visitors"]) for r in all_dims}
+    visits = {(r["dimension"], r["value"]): (r["visits"], r["bounces"]) for r in all_dims}
     assert dims[("country", "DE")] == (4, 1) and dims[("country", "FR")] == (1, 1)
-    assert dims[("channel", "internal")] == (2, 1) and dims[("channel", "search")] == (1, 1)
+    # A visit's source is its entry view's: a's first visit came from search and viewed three
+    # pages; its second (a bounce, 40 minutes later) was direct. Internal navigation is never a
+    # channel.
+    assert ("channel", "internal") not in dims
+    assert dims[("channel", "search")] == (3, 1) and visits[("channel", "search")] == (1, 0)
+    assert dims[("channel", "direct")] == (1, 1) and visits[("channel", "direct")] == (1, 1)
+    assert visits[("country", "DE")] == (2, 1) and visits[("total", "all")] == (3, 1)
     assert dims[("device", "mobile")] == (1, 1)
     assert dims[("class", "ai_crawler")] == (1, 1) and dims[("class", "person")] == (6, 3)
     assert dims[("hit_class", "person")] == (4, 4)
