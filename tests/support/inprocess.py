@@ -11,6 +11,7 @@ as (bytes asked for, bytes given), so a test can show that a body was never read
 """
 
 import asyncio
+import concurrent.futures
 import json
 import sqlite3
 from collections.abc import Coroutine
@@ -40,6 +41,17 @@ def migrated_sqlite() -> sqlite3.Connection:
     for migration in sorted((ROOT / "migrations").glob("*.sql")):
         con.executescript(migration.read_text())
     return con
+
+
+def run_sync(work: Coroutine):
+    """Run a coroutine to its end from synchronous test code. Where this thread already runs
+    an event loop (Playwright's sync API starts one), on a thread of its own."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(work)
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, work).result()
 
 
 class SqliteStore:
@@ -168,7 +180,7 @@ class InProcess:
             reader=reader,
             stream=None if raw is None else Opaque(raw),
         )
-        return asyncio.run(self._serve(request))
+        return run_sync(self._serve(request))
 
     async def _serve(self, request: Request) -> Response:
         tasks = Deferred()
@@ -203,7 +215,7 @@ class InProcess:
         return self.post(f"{self.prefix}/{endpoint}", payload, headers=headers, **kw)
 
     def run_maintenance(self) -> dict:
-        return asyncio.run(maintenance.run(self.store, parse_settings(self.variables), self.now_ms))
+        return run_sync(maintenance.run(self.store, parse_settings(self.variables), self.now_ms))
 
     # --- reading back ------------------------------------------------------------------
     def rows(self, sql: str, params=()) -> list[dict]:

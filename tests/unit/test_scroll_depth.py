@@ -1,14 +1,13 @@
 """Scroll depth rides on the heartbeat: stored as the deepest point seen, shown as the same
 25/50/75/100 milestones the original scroll events give, never counted twice."""
 
-import asyncio
 import uuid
 
 import pytest
 
 from footfall import stats
 from footfall.days import local_day
-from support.inprocess import DEFAULT_NOW_MS, InProcess
+from support.inprocess import DEFAULT_NOW_MS, InProcess, run_sync
 
 DAY_MS = 86_400_000
 
@@ -21,7 +20,7 @@ def start_view(app: InProcess) -> str:
 
 def scroll_milestones(app: InProcess, day: str) -> dict[str, int]:
     q = stats.Query("example.com", day, day, local_day(app.now_ms), app.now_ms)
-    report, _ = asyncio.run(stats.report(app.store, q))
+    report, _ = run_sync(stats.report(app.store, q))
     return {e["name"]: e["count"] for e in report["events"] if e["type"] == "scroll"}
 
 
