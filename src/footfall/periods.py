@@ -7,7 +7,10 @@ from footfall.days import shift_day
 from footfall.errors import Rejection
 from footfall.queries import FILTER_COLUMNS
 
-PERIODS = {"today": 0, "7d": 6, "30d": 29}
+# Periods ending today, by the number of days before today they start. Plausible's Stats API
+# v2 vocabulary ("day", "7d", "28d", "30d", "91d"; "month", "6mo", "12mo", "year", "all" below).
+PERIODS = {"today": 0, "day": 0, "7d": 6, "28d": 27, "30d": 29, "91d": 90}
+CALENDAR_PERIODS = ("month", "6mo", "12mo", "year", "all")
 MAX_SPAN_DAYS = 3660
 MAX_FILTER_VALUE = 2048
 _DAY_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -28,19 +31,41 @@ def _day(value: object, name: str) -> str:
     return value
 
 
-def day_range(period: object, today: str, day_from: object = None, day_to: object = None) -> tuple[str, str, str]:
-    """(from, to, period name) for "today", "7d", "30d", a [from, to] pair, or custom."""
+def _calendar_start(period: str, today: str) -> str:
+    """The first day of a calendar period that ends today: this month, the last 6 or 12
+    months (this one included), this year, or everything (as far back as a range may go)."""
+    first = date.fromisoformat(today).replace(day=1)
+    if period == "month":
+        return first.isoformat()
+    if period in ("6mo", "12mo"):
+        months = 6 if period == "6mo" else 12
+        index = first.year * 12 + first.month - 1 - (months - 1)
+        return date(index // 12, index % 12 + 1, 1).isoformat()
+    if period == "year":
+        return first.replace(month=1).isoformat()
+    return shift_day(today, -MAX_SPAN_DAYS)  # "all"
+
+
+def day_range(
+    period: object, today: str, day_from: object = None, day_to: object = None, field: str = "period"
+) -> tuple[str, str, str]:
+    """(from, to, period name) for a period name, a [from, to] pair, or "custom" with from and
+    to. `field` names the parameter in error messages (the dashboard's `period`, the API's
+    `date_range`)."""
+    names = ", ".join([*PERIODS, *CALENDAR_PERIODS, "custom"])
     if isinstance(period, list):
         if len(period) != 2:
-            raise Rejection(400, "invalid_date_range", "date_range must be a period name or [from, to]")
+            raise Rejection(400, "invalid_date_range", f"{field} must be one of {names} or [from, to]")
         day_from, day_to, period = period[0], period[1], "custom"
     period = period or "7d"
     if not isinstance(period, str):  # an object or a number: no such period (never a 500)
-        raise Rejection(400, "invalid_date_range", "date_range must be a period name or [from, to]")
+        raise Rejection(400, "invalid_date_range", f"{field} must be one of {names} or [from, to]")
     if period in PERIODS:
         return shift_day(today, -PERIODS[period]), today, period
+    if period in CALENDAR_PERIODS:
+        return _calendar_start(period, today), today, period
     if period != "custom":
-        raise Rejection(400, "invalid_date_range", "period must be one of " + ", ".join([*PERIODS, "custom"]))
+        raise Rejection(400, "invalid_date_range", f"{field} must be one of {names} or [from, to]")
     start, end = _day(day_from, "from"), _day(day_to, "to")
     if start > end:
         raise Rejection(400, "invalid_date_range", "from must not be after to")

@@ -59,7 +59,9 @@ def parse_query(data: dict, settings: Settings, site: str, now_ms: int) -> tuple
         raise Rejection(400, "invalid_dimensions", "at most one dimension, one of " + ", ".join(DIMENSIONS))
     pairs = _filters(data.get("filters") or [])
     today = local_day(now_ms, settings.day_offset_minutes)
-    day_from, day_to, _ = periods.day_range(data.get("date_range"), today, data.get("from"), data.get("to"))
+    day_from, day_to, _ = periods.day_range(
+        data.get("date_range"), today, data.get("from"), data.get("to"), field="date_range"
+    )
     site_id = data.get("site_id", data.get("site")) or site
     if not isinstance(site_id, str) or len(site_id) > MAX_SITE:
         raise Rejection(400, "invalid_site", "site_id is a host name")
