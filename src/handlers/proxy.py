@@ -22,9 +22,13 @@ def _error_page(status: int, title: str, message: str) -> Response:
     return Response(status, {"content-type": "text/html; charset=utf-8", "cache-control": "no-store"}, page)
 
 
-def forward_headers(headers: dict[str, str]) -> dict[str, str]:
+def forward_headers(headers: dict[str, str], site: str) -> dict[str, str]:
+    """What the origin gets: no hop-by-hop headers, no Host (fetch sets the origin's), none of
+    the owner's footfall credentials, and this site added to the loop header."""
     dropped = set(upstream.HOP_BY_HOP) | set(upstream.connection_listed(headers.get("connection"))) | {"host"}
-    return {k: v for k, v in headers.items() if k not in dropped}
+    out = {k: v for k, v in upstream.without_credentials(headers).items() if k not in dropped}
+    out[upstream.LOOP_HEADER] = ", ".join([*upstream.via(headers), site])
+    return out
 
 
 def _strip_hop_by_hop(headers: Headers) -> None:
@@ -62,9 +66,15 @@ async def log_hit(request: Request, ctx: Context, status: int) -> None:
 
 async def forward(request: Request, ctx: Context) -> Response:
     settings = ctx.settings
+    if upstream.looped(request.headers, ctx.site):
+        log("error", "proxy loop refused", via=request.headers.get(upstream.LOOP_HEADER, ""))
+        return _error_page(
+            508, "Loop Detected", "This site's origin is the site itself. Set ORIGIN_URL to where the site is hosted."
+        )
     target = request.url if settings.origin is None else upstream.target_url(settings.origin, request.url)
     try:
-        response = await ctx.origin.fetch(request, target, forward_headers(request.headers), settings.origin_timeout_ms)
+        headers = forward_headers(request.headers, ctx.site)
+        response = await ctx.origin.fetch(request, target, headers, settings.origin_timeout_ms)
     except OriginTimeout:
         log("error", "origin timed out", timeout_ms=settings.origin_timeout_ms)
         return _error_page(504, "Gateway Timeout", "The site did not answer in time. Please try again.")

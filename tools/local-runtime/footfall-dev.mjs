@@ -14,7 +14,7 @@ import { AssetStore, assetsOptions } from './assets.mjs';
 import { installHtmlRewriter } from './html-rewriter.mjs';
 import { PlatformSupervisor } from './platform.mjs';
 import { toWorkerRequest, sendWorkerResponse } from './http-bridge.mjs';
-import { installFetchShim } from './fetch-shim.mjs';
+import { installFetchShim, ServedOrigins } from './fetch-shim.mjs';
 import { beginRequest, endRequest, profiledD1, profiledFetch } from './profiler.mjs';
 
 const { values: opts } = parseArgs({
@@ -100,7 +100,9 @@ async function main() {
     };
     Object.defineProperty(env, assets.options.binding, { value: binding, enumerable: true, writable: true, configurable: true });
   }
-  installFetchShim();
+  // Requests being served, so the Worker's fetch never follows a client-chosen Host (fetch-shim.mjs).
+  const served = new ServedOrigins();
+  installFetchShim({ served, originUrl: typeof env.ORIGIN_URL === 'string' ? env.ORIGIN_URL : '' });
   installHtmlRewriter();
   if (opts.profile) {
     if (env.DB) env.DB = profiledD1(env.DB);
@@ -184,7 +186,7 @@ async function main() {
       }
       const record = opts.profile ? beginRequest() : null;
       stats.invocations += 1;
-      let response = await worker.callEntrypoint('Default', 'fetch', [request], ctx);
+      let response = await served.during(request.url, () => worker.callEntrypoint('Default', 'fetch', [request], ctx));
       if (!(response instanceof Response)) throw new TypeError('fetch() did not return a Response');
       if (record) {
         response = new Response(response.body, response);
