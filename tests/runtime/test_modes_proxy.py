@@ -12,9 +12,12 @@ from support.http import request
 from support.processes import start_worker, wait_until
 from support.static_site import (
     HEAVY_ASSETS,
+    NO_HEAD_END,
     OTHER_FILES,
     PAGES,
     TAG,
+    TAGGED,
+    VERIFICATION,
     build_site,
     runtime_stats,
     start_static_origin,
@@ -23,7 +26,7 @@ from support.static_site import (
 
 DOCUMENT = {"Sec-Fetch-Dest": "document", "Sec-Fetch-Mode": "navigate"}
 # Pages with an explicit </head>: the tag goes right before it.
-HEAD_END_PAGES = [p for p in PAGES if p not in ("/tagged/", "/minified.html")]
+HEAD_END_PAGES = [p for p in PAGES if p not in (*TAGGED, NO_HEAD_END)]
 
 
 @pytest.fixture(scope="module")
@@ -84,6 +87,28 @@ def test_a_page_that_already_loads_the_tracker_is_passed_on_unchanged(proxy, ori
     via, direct = both(proxy, origin, "GET", "/tagged/", DOCUMENT)
     assert via.status == 200 and via.body == direct.body
     assert via.body.count(b"/_ff/script.js") == 1
+
+
+def test_a_page_with_the_tag_in_its_body_streams_whole(proxy, origin):
+    """The rewriter cannot know at </head> that the body will load the tracker: the page gets
+    the tag in <head> as well, and must arrive whole (it was cut short where the body's tag
+    stood: the script handler had been freed at </head> and threw)."""
+    via, direct = both(proxy, origin, "GET", "/tagged-in-body/", DOCUMENT)
+    assert via.status == 200 and via.body == tagged(direct.body)
+
+
+def test_a_page_whose_head_has_no_end_tag_gets_the_tag_at_the_end_of_the_document(proxy, origin):
+    """Minifiers drop optional end tags; lol-html then never reports the end of <head> (workerd
+    too), and the page went out without the tag."""
+    via, direct = both(proxy, origin, "GET", NO_HEAD_END, DOCUMENT)
+    assert b"</head>" not in direct.body
+    assert via.status == 200 and via.body == direct.body + TAG.encode()
+
+
+def test_an_html_file_that_is_no_page_is_left_alone(proxy, origin):
+    via, direct = both(proxy, origin, "GET", VERIFICATION, DOCUMENT)
+    assert direct.headers["content-type"].startswith("text/html")
+    assert via.status == 200 and via.body == direct.body
 
 
 @pytest.mark.parametrize("path", HEAVY_ASSETS + OTHER_FILES)

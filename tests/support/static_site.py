@@ -58,9 +58,19 @@ PAGES = {
     "/odd/": "odd/index.html",
     "/minified.html": "minified.html",
     "/tagged/": "tagged/index.html",
+    "/tagged-in-body/": "tagged-in-body/index.html",
 }
+# Pages whose source already loads the tracker: in <head>, or before </body> as many owners
+# paste scripts.
+TAGGED = ["/tagged/", "/tagged-in-body/"]
 # Pages whose source has no tag: each mode must give them exactly one.
-UNTAGGED = [p for p in PAGES if p != "/tagged/"]
+UNTAGGED = [p for p in PAGES if p not in TAGGED]
+# A page whose <head> is never closed by an end tag (minifiers drop optional tags).
+NO_HEAD_END = "/minified.html"
+# A search engine's ownership check: HTML by name, but no page; served as text/html and read
+# byte for byte by the verifier, so nothing may be added to it.
+VERIFICATION = "/google1234567890abcdef.html"
+VERIFICATION_BODY = b"google-site-verification: google1234567890abcdef.html"
 # The two pages that load 16 assets each (the same 16).
 HEAVY_PAGES = ["/docs/guide/", "/docs/reference/"]
 OTHER_FILES = [
@@ -160,6 +170,7 @@ def _pages() -> dict[str, bytes]:
         "404.html": _layout("Page not found", "<p>Nothing lives at this address.</p>\n"),
         "500.html": _layout("Something broke", "<p>The server had a bad day.</p>\n"),
         "tagged/index.html": _layout("Already tagged", para, head_extra=LOCAL_TAG + "\n"),
+        "tagged-in-body/index.html": _layout("Tagged in the body", para + LOCAL_TAG + "\n" + para * 30),
     }
     encoded = {name: text.encode() for name, text in pages.items()}
     encoded["legacy/latin1.html"] = (
@@ -183,6 +194,7 @@ def _pages() -> dict[str, bytes]:
         b"<!doctype html><html lang=en><head><meta charset=utf-8><title>Minified</title>"
         b"<link rel=stylesheet href=/css/site.css><p>No end tag for head, no body tag.<p><a href=/>Home</a>"
     )
+    encoded[VERIFICATION.lstrip("/")] = VERIFICATION_BODY
     return encoded
 
 
