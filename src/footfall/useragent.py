@@ -61,7 +61,7 @@ _PLATFORMS = {
     "linux": "Linux",
 }
 
-DESKTOP, MOBILE, TABLET = "desktop", "mobile", "tablet"
+DESKTOP, MOBILE, TABLET, TV = "desktop", "mobile", "tablet", "tv"
 
 
 class Device(NamedTuple):
@@ -93,12 +93,12 @@ def _unquote(value: str) -> str:
 
 # Many visitors send the very same user agent (one per browser release): remember the answers.
 @lru_cache(maxsize=1024)
-def _from_user_agent(ua: str) -> tuple[str | None, str | None, str]:
+def parse_user_agent(ua: str) -> tuple[str | None, str | None, str]:
     return _first(_BROWSERS, ua), _first(_OSES, ua), device_type(ua)
 
 
 def parse(ua: str, ch_ua: str | None = None, ch_mobile: str | None = None, ch_platform: str | None = None) -> Device:
-    browser, os, device = _from_user_agent(ua or "")
+    browser, os, device = parse_user_agent(ua or "")
     # Client Hints are what the browser says of itself now; user agents are frozen and reduced.
     if ch_ua:
         for brand, family in _BRANDS:
