@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 from workers import WorkerEntrypoint
 
-from app.context import Context
+from app.context import Context, localized
 from app.http import json_error
 from app.routes import ROUTES, SITE
 from app.routing import serve
@@ -18,6 +18,7 @@ from edge.origin import AssetsOrigin, FetchOrigin
 from edge.requests import test_now_ms, to_request
 from edge.responses import to_js_response
 from edge.tasks import WaitUntil
+from edge.zones import offset_at
 from footfall import maintenance
 from footfall.log import log
 from footfall.settings import VARIABLES, Settings, parse_settings
@@ -58,11 +59,13 @@ class Default(WorkerEntrypoint):
             log("error", "unreadable request", traceback=traceback.format_exc())
             return to_js_response(json_error(400, "bad_request", "the request could not be read"))
 
+        now_ms = test_now_ms(js_request) or int(time.time() * 1000)
+
         def context() -> Context:
             return Context(
-                settings=load_settings(self.env),
+                settings=localized(load_settings(self.env), now_ms, offset_at),
                 site=(urlsplit(plain.url).hostname or "").lower(),
-                now_ms=test_now_ms(js_request) or int(time.time() * 1000),
+                now_ms=now_ms,
                 store=D1Store(self.env),
                 origin=site_origin(self.env),
                 tasks=WaitUntil(self.ctx),
@@ -74,7 +77,7 @@ class Default(WorkerEntrypoint):
         """The cron trigger: rollups, old salts, retention (footfall/maintenance.py)."""
         try:
             now_ms = int(getattr(controller, "scheduledTime", 0) or time.time() * 1000)
-            await maintenance.run(D1Store(self.env), load_settings(self.env), now_ms)
+            await maintenance.run(D1Store(self.env), localized(load_settings(self.env), now_ms, offset_at), now_ms)
         except Exception:
             # Logged, then raised so the run counts as failed; the next run resumes.
             log("error", "maintenance failed", traceback=traceback.format_exc())

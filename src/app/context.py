@@ -5,10 +5,11 @@ Ports, not bindings: `store` runs SQL (D1 in production, SQLite in the in-proces
 (ctx.waitUntil). Handlers never see `env` or a JS object.
 """
 
-from collections.abc import Coroutine
+from collections.abc import Callable, Coroutine
 from typing import NamedTuple, Protocol
 
 from app.http import Request, Response
+from footfall.errors import ConfigError
 from footfall.settings import Settings
 from footfall.store import Store
 
@@ -32,6 +33,21 @@ class Tasks(Protocol):
     def defer(self, work: Coroutine) -> None:
         """Run `work` after the response has gone out (ctx.waitUntil)."""
         ...
+
+
+# Minutes east of UTC in force in a time zone at a moment (the runtime's time zone rules).
+OffsetAt = Callable[[str, int], int]
+
+
+def localized(settings: Settings, now_ms: int, offset_at: OffsetAt) -> Settings:
+    """Settings whose day offset is the one TIMEZONE has at `now_ms` (daylight saving
+    included); unchanged without TIMEZONE (a fixed DAY_UTC_OFFSET)."""
+    if settings.timezone is None:
+        return settings
+    try:
+        return settings._replace(day_offset_minutes=offset_at(settings.timezone, now_ms))
+    except ConfigError as exc:  # an unknown zone: footfall's endpoints say so, the site keeps working
+        return settings._replace(problem=settings.problem or exc, timezone=None)
 
 
 class Context(NamedTuple):

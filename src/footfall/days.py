@@ -47,3 +47,14 @@ def month_bounds(day: str) -> tuple[str, str, str]:
     first = date.fromisoformat(day).replace(day=1)
     last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
     return first.isoformat()[:7], first.isoformat(), last.isoformat()
+
+
+def parse_gmt_offset(text: str) -> int:
+    """Minutes east of UTC from the runtime's "GMT+05:30" / "GMT-03:00" / "GMT" (Intl's
+    longOffset time zone name)."""
+    value = text.strip().removeprefix("GMT").removeprefix("UTC")
+    if not value:
+        return 0
+    sign = -1 if value[0] in "-\u2212" else 1
+    hours, _, minutes = value[1:].partition(":")
+    return sign * (int(hours) * 60 + int(minutes or 0))

@@ -29,6 +29,7 @@ VARIABLES = (
     "HONOUR_DNT",
     "INJECT_TAG",
     "TAG_ATTRIBUTES",
+    "TIMEZONE",
 )
 DEFAULT_RETENTION_DAYS = 30
 
@@ -51,7 +52,10 @@ class Settings(NamedTuple):
     origin_timeout_ms: int
     event_names: frozenset[str]
     visitor_id: str = "salted-hash"
+    # Minutes east of UTC. With TIMEZONE set, the offset in force at the request's moment
+    # (app.context.localized), so days follow daylight saving.
     day_offset_minutes: int = 0
+    timezone: str | None = None  # an IANA name ("Europe/Berlin"); wins over DAY_UTC_OFFSET
     retention_days: int = DEFAULT_RETENTION_DAYS
     dashboard_token: str | None = None  # None: the dashboard is closed (unless public)
     dashboard_public: bool = False
@@ -127,6 +131,20 @@ def parse_visitor_id(raw: str | None) -> str:
     value = (raw or "").strip() or "salted-hash"
     if value not in ("salted-hash", "anonymized-ip"):
         raise ConfigError("VISITOR_ID", "must be salted-hash or anonymized-ip")
+    return value
+
+
+_ZONE_RE = re.compile(r"^(UTC|[A-Z][A-Za-z_]+(/[A-Za-z0-9_+-]+){1,2})$")
+
+
+def parse_timezone(raw: str | None) -> str | None:
+    """An IANA time zone name. Its rules come from the runtime (Intl), which knows every
+    zone: the edge turns an unknown name into the same ConfigError (edge/zones.py)."""
+    value = (raw or "").strip()
+    if not value:
+        return None
+    if not _ZONE_RE.match(value) or len(value) > 64:
+        raise ConfigError("TIMEZONE", "must be an IANA time zone name like Europe/Berlin or America/New_York")
     return value
 
 
@@ -233,6 +251,7 @@ def parse_settings(variables: dict[str, str | None]) -> Settings:
         event_names=lenient(parse_event_names, get("EVENT_NAMES"), default=frozenset()),
         visitor_id=lenient(parse_visitor_id, get("VISITOR_ID"), default="salted-hash"),
         day_offset_minutes=lenient(parse_day_offset, get("DAY_UTC_OFFSET"), default=0),
+        timezone=lenient(parse_timezone, get("TIMEZONE"), default=None),
         retention_days=lenient(parse_retention, get("RETENTION_DAYS"), default=DEFAULT_RETENTION_DAYS),
         dashboard_token=lenient(parse_token, get("DASHBOARD_TOKEN"), default=None),
         dashboard_public=lenient(parse_flag, "DASHBOARD_PUBLIC", get("DASHBOARD_PUBLIC"), default=False),

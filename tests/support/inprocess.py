@@ -14,12 +14,14 @@ import asyncio
 import concurrent.futures
 import json
 import sqlite3
+import zoneinfo
 from collections.abc import Coroutine
+from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from app import salts
-from app.context import Context, OriginTimeout, OriginUnreachable
+from app.context import Context, OriginTimeout, OriginUnreachable, localized
 from app.http import Client, Headers, Opaque, Request, Response
 from app.routes import ROUTES, SITE
 from app.routing import serve
@@ -41,6 +43,16 @@ def migrated_sqlite() -> sqlite3.Connection:
     for migration in sorted((ROOT / "migrations").glob("*.sql")):
         con.executescript(migration.read_text())
     return con
+
+
+def zoneinfo_offset_at(zone: str, now_ms: int) -> int:
+    """CPython's stand-in for the runtime's Intl (edge/zones.py): the system's tz database."""
+    try:
+        info = zoneinfo.ZoneInfo(zone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise ConfigError("TIMEZONE", f"the runtime knows no time zone named {zone!r}") from None
+    offset = datetime.fromtimestamp(now_ms / 1000, tz=UTC).astimezone(info).utcoffset()
+    return int(offset.total_seconds() // 60) if offset is not None else 0
 
 
 def run_sync(work: Coroutine):
@@ -186,7 +198,7 @@ class InProcess:
         tasks = Deferred()
 
         def context() -> Context:
-            settings = parse_settings(self.variables)
+            settings = localized(parse_settings(self.variables), self.now_ms, zoneinfo_offset_at)
             site = (urlsplit(request.url).hostname or "").lower()
             return Context(settings, site, self.now_ms, self.store, self.origin, tasks)
 
@@ -215,7 +227,8 @@ class InProcess:
         return self.post(f"{self.prefix}/{endpoint}", payload, headers=headers, **kw)
 
     def run_maintenance(self) -> dict:
-        return run_sync(maintenance.run(self.store, parse_settings(self.variables), self.now_ms))
+        settings = localized(parse_settings(self.variables), self.now_ms, zoneinfo_offset_at)
+        return run_sync(maintenance.run(self.store, settings, self.now_ms))
 
     # --- reading back ------------------------------------------------------------------
     def rows(self, sql: str, params=()) -> list[dict]:
