@@ -38,9 +38,14 @@ def statement(table: str, site: str, day_from: str, day_to: str, page: int) -> S
     )
 
 
+# A leading = + - @ makes spreadsheets run a cell as a formula, and so can a tab or a carriage
+# return before one (OWASP, "CSV Injection"): visitors control these cells.
+_FORMULA_STARTS = frozenset("=+-@\t\r")
+
+
 def _cell(value):
-    # A leading = + - @ makes spreadsheets run a cell as a formula: visitors control these.
-    return "'" + value if isinstance(value, str) and value[:1] in "=+-@" else value
+    # value[:1] of "" is "", which `in` a string always finds: an empty cell became "'".
+    return "'" + value if isinstance(value, str) and value[:1] in _FORMULA_STARTS else value
 
 
 def to_csv(table: str, rows: list[dict]) -> tuple[str, bool]:

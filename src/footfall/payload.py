@@ -28,8 +28,9 @@ from footfall.limits import (
 )
 
 _UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
-# C0 controls and DEL: never part of a real path, URL or link text we want to store.
-_CONTROL_RE = re.compile(r"[\x00-\x1f\x7f]")
+# C0 controls, DEL and C1 controls (U+0080..U+009F: U+009B is a terminal's CSI): never part
+# of a real path, URL or link text we want to store.
+_CONTROL_RE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _EVENT_URL_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
 
 
@@ -110,19 +111,42 @@ def split_page(value: object, field: str = "page") -> tuple[str, dict[str, str]]
     utm = {}
     for key, val in parse_qsl(query, keep_blank_values=False):
         if key in UTM_FIELDS and key not in utm:
-            utm[key] = val.strip()[:MAX_UTM_VALUE]
+            # Checked after percent-decoding: %1b, %00 or %0a decode to controls that the raw
+            # check above cannot see (and `wrangler d1 execute` would print them raw).
+            clean = _clean_text(val)[:MAX_UTM_VALUE]
+            if clean:
+                utm[key] = clean
     return path, utm
 
 
+def _clean_text(value: str) -> str:
+    """Controls become spaces, runs of whitespace one space, the ends trimmed."""
+    return " ".join(_CONTROL_RE.sub(" ", value).split())
+
+
+def hit_path(path: str) -> str:
+    """The path of a page the proxy served, as stored with its server-side hit: capped like a
+    page load's path, and with any control character percent-encoded (the runtime's URL parser
+    already does that; this keeps the rule for any other caller)."""
+    encoded = _CONTROL_RE.sub(lambda m: f"%{ord(m.group()):02X}", path)
+    return encoded[:MAX_PATH]
+
+
 def normalise_referrer(value: str) -> str | None:
-    """scheme://host/path of a referrer: its query and fragment may hold personal data."""
+    """scheme://host[:port]/path of a referrer: its query and fragment may hold personal data,
+    and so may a user name and password before the host (user:pass@), which are dropped."""
     try:
         parts = urlsplit(value.strip())
+        port = parts.port
     except ValueError:
         return None
-    if not parts.scheme or not parts.netloc:
+    host = parts.hostname
+    if not parts.scheme or not host:
         return None
-    return f"{parts.scheme.lower()}://{parts.netloc.lower()}{parts.path or '/'}"
+    if ":" in host:  # an IPv6 literal
+        host = f"[{host}]"
+    authority = host if port is None else f"{host}:{port}"
+    return f"{parts.scheme.lower()}://{authority}{parts.path or '/'}"
 
 
 def parse_page_load(body: dict) -> PageLoad:
@@ -201,5 +225,5 @@ def parse_event(body: dict, allowed_names: frozenset[str] = frozenset()) -> Even
     anchor_text = _optional_string(body, "anchor_text")
     if anchor_text is not None:
         # Link text is cut, not rejected; control characters become spaces.
-        anchor_text = " ".join(_CONTROL_RE.sub(" ", anchor_text).split())[:MAX_ANCHOR_TEXT] or None
+        anchor_text = _clean_text(anchor_text)[:MAX_ANCHOR_TEXT] or None
     return Event(uuid=uuid, seq=seq, type=type_, path=path, name=name, url=url, anchor_text=anchor_text)

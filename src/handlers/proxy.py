@@ -10,7 +10,7 @@ gets the tracker's tag at the end of its <head> while it streams through.
 
 from app.context import Context, OriginTimeout, OriginUnreachable
 from app.http import Headers, Request, Response
-from footfall import privacy, upstream, writes
+from footfall import payload, privacy, upstream, writes
 from footfall.log import log
 from handlers.visitors import profile_of
 
@@ -58,7 +58,9 @@ async def log_hit(request: Request, ctx: Context, status: int) -> None:
     happens here stays here: the visitor already has their page."""
     try:
         who = await profile_of(request, ctx)
-        statement = writes.hit(request.path, status, ctx.site, ctx.now_ms, ctx.settings.day_offset_minutes, who)
+        statement = writes.hit(
+            payload.hit_path(request.path), status, ctx.site, ctx.now_ms, ctx.settings.day_offset_minutes, who
+        )
         await ctx.store.execute(statement)
     except Exception as exc:  # storage down, unbound, anything: log and let the page be
         log("error", "server-side hit not stored", reason=str(exc))

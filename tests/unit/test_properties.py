@@ -4,7 +4,7 @@ accept stays within the limits."""
 
 import string
 from datetime import date
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -25,11 +25,21 @@ JSON = st.recursive(
     max_leaves=12,
 )
 UUIDS = st.uuids().map(str) | st.text(max_size=40)
-PATHS = st.text(max_size=2100) | st.text(alphabet=string.printable, max_size=60).map(lambda s: "/" + s)
+PATHS = (
+    st.text(max_size=2100)
+    | st.text(alphabet=string.printable, max_size=60).map(lambda s: "/" + s)
+    # utm values as a URL carries them, percent-encoded: controls appear only once decoded.
+    | st.tuples(st.sampled_from(["utm_source", "utm_medium", "utm_campaign", "utm_term"]), st.text(max_size=40)).map(
+        lambda kv: f"/p?{kv[0]}={quote(kv[1], safe='')}"
+    )
+)
 FIELDS = {
     "uuid": UUIDS,
     "page": PATHS,
-    "referrer": st.none() | st.text(max_size=2100) | JSON,
+    "referrer": st.none()
+    | st.text(max_size=2100)
+    | JSON
+    | st.builds(lambda u, h: f"https://{u}@{h}/x", st.text(max_size=12), st.sampled_from(["a.example", "[::1]:80"])),
     "delta": st.sampled_from([1, 5, 30, 0, 2, -5, True, 5.0, "5"]) | JSON,
     "total": st.integers() | JSON,
     "type": st.sampled_from(sorted(EVENT_TYPES)) | st.text(max_size=10),
@@ -42,7 +52,7 @@ BODIES = st.fixed_dictionaries({}, optional=FIELDS) | st.dictionaries(st.text(ma
 
 
 def no_controls(value: str) -> bool:
-    return not any(ord(c) < 32 or ord(c) == 127 for c in value)
+    return not any(ord(c) < 32 or 127 <= ord(c) <= 159 for c in value)
 
 
 @given(st.binary(max_size=5000))
@@ -74,6 +84,8 @@ def test_page_load(data):
     assert record.path.startswith("/") and len(record.path) <= MAX_PATH and no_controls(record.path)
     assert record.referrer is None or (len(record.referrer) <= MAX_REFERRER and "?" not in record.referrer)
     assert set(record.utm) <= {"utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content"}
+    assert all(v and no_controls(v) for v in record.utm.values())
+    assert record.referrer is None or "@" not in record.referrer.split("/")[2]
     assert len(record.uuid) == 36 and record.uuid == record.uuid.lower()
 
 
