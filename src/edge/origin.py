@@ -51,7 +51,13 @@ class AssetsOrigin:
         self._assets = binding
 
     async def fetch(self, request: Request, target: str, headers: dict[str, str], timeout_ms: int) -> Response:
-        options = {"method": request.method, "headers": to_js(headers, dict_converter=Object.fromEntries)}
+        # "manual", as for the origin: a string URL's fetch follows redirects, and the binding
+        # would turn the assets' 307 (`/blog` -> `/blog/`) into the page itself under `/blog`.
+        options = {
+            "method": request.method,
+            "headers": to_js(headers, dict_converter=Object.fromEntries),
+            "redirect": "manual",
+        }
         try:
             answer = await self._assets.fetch(target, **options)
         except Exception as exc:

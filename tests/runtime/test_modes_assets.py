@@ -233,3 +233,13 @@ def test_opt_in_a_revalidated_page_is_a_304_through_the_worker(worker_first):
     first = request(worker_first, "GET", "/docs/guide/", headers=NAVIGATE)
     again = request(worker_first, "GET", "/docs/guide/", headers={**NAVIGATE, "If-None-Match": first.headers["etag"]})
     assert again.status == 304 and again.body == b""
+
+
+@pytest.mark.parametrize("path", ["/blog", "/about/index.html", "/blog/2024/notes.html", "/docs/guide/index.html"])
+def test_opt_in_the_assets_redirects_are_handed_back_not_followed(worker_first, assets_mode, path):
+    """`/blog` must answer 307 to `/blog/` through the Worker as it does without it: served as
+    200 under `/blog`, the page's relative links (`notes.html`) point to the wrong folder."""
+    via = request(worker_first, "GET", path, headers=NAVIGATE)
+    plain = request(assets_mode, "GET", path, headers=NAVIGATE)
+    assert plain.status == 307
+    assert (via.status, via.headers.get("location")) == (plain.status, plain.headers["location"])
