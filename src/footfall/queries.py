@@ -6,6 +6,7 @@ whitelisted columns. Values always travel as parameters; column names only ever 
 footfall.dimensions, never from a request.
 """
 
+import json
 from typing import NamedTuple
 
 from footfall import dimensions
@@ -26,8 +27,8 @@ DONE = "(SELECT COALESCE(MAX(done_until), '') FROM maintenance WHERE task = 'rol
 
 
 class Scope(NamedTuple):
-    day_from: str
-    day_to: str
+    day_from: str | None  # None (with unrolled): every day the daily job has not rolled up
+    day_to: str | None
     site: str | None = None  # None: every site (the daily job)
     filters: tuple[tuple[str, str], ...] = ()
     unrolled: bool = False  # only the days the daily job has not rolled up yet
@@ -35,7 +36,9 @@ class Scope(NamedTuple):
     def where(self, only: tuple[str, ...] | None = None, alias: str = "") -> tuple[str, list]:
         """SQL condition and parameters selecting this scope's rows (columns prefixed `alias.`)."""
         a = f"{alias}." if alias else ""
-        if self.unrolled:
+        if self.unrolled and self.day_from is None:
+            parts, params = [f"{a}day > {DONE}"], []  # every day not rolled up yet (live views)
+        elif self.unrolled:
             # One constant lower bound (the later of the range's start and the last rolled-up
             # day), so the (day, site, ...) index serves it.
             parts, params = [f"{a}day > MAX(?, {DONE}) AND {a}day <= ?"], [shift_day(self.day_from, -1), self.day_to]
@@ -151,20 +154,24 @@ HAVING SUM(status BETWEEN 200 AND 299) + SUM(status = 404) > 0
     )
 
 
-def dimension(scope: Scope, name: str) -> tuple[str, list]:
-    """Per (site, day, value) of one visit attribute (the entry view's, footfall.visits):
-    page views of those visits, daily unique visitors, visits and bounces. The dimension
-    "total" has the one value "all": the site's people, for daily totals."""
-    if name not in DIMENSIONS + ("total",):
-        raise ValueError(name)
+def all_dimensions(scope: Scope) -> tuple[str, list]:
+    """Every visit attribute at once (footfall.visits): per (site, day, dimension, value), page
+    views of those visits, daily unique visitors, visits and bounces; the dimension "total"
+    has the one value "all". One statement, one pass over the visits: the dimension names
+    come from a JSON list, not a compound SELECT (D1 allows at most 5 terms in one)."""
     cte, params = _visits_cte(scope)
-    value = "'all'" if name == "total" else name
+    names = json.dumps([*DIMENSIONS, "total"])
+    value = "CASE d.value " + " ".join(f"WHEN '{n}' THEN e.{n}" for n in DIMENSIONS) + " ELSE 'all' END"
     return (
-        f"""{cte}
-SELECT site, day, '{name}' AS dimension, {value} AS value, SUM(views) AS views,
-       COUNT(DISTINCT visitor) AS visitors, COUNT(*) AS visits, SUM(bounced) AS bounces
-FROM entries WHERE {value} IS NOT NULL
-GROUP BY site, day, {value}
+        f"""{cte},
+attributed AS (
+  SELECT e.site, e.day, d.value AS dimension, {value} AS value, e.visitor, e.views, e.bounced
+  FROM entries e, json_each('{names}') d
+)
+SELECT site, day, dimension, value, SUM(views) AS views, COUNT(DISTINCT visitor) AS visitors,
+       COUNT(*) AS visits, SUM(bounced) AS bounces
+FROM attributed WHERE value IS NOT NULL
+GROUP BY site, day, dimension, value
 """,
         params,
     )
@@ -212,8 +219,7 @@ def events(scope: Scope) -> tuple[str, list]:
     from the page loads' scroll depth (heartbeats), or from scroll events for the page loads
     whose tracker sent those instead (never both for one page load)."""
     where, params = people_views(scope, alias="p")
-    day_site = "e.day BETWEEN ? AND ?" + (" AND e.site = ?" if scope.site is not None else "")
-    own = [scope.day_from, scope.day_to] + ([scope.site] if scope.site is not None else [])
+    day_site, own = scope._replace(filters=()).where(alias="e")
     return (
         f"""
 SELECT site, day, type, name, url, COUNT(*) AS count, COUNT(DISTINCT visitor) AS visitors FROM (

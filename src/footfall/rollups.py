@@ -94,10 +94,9 @@ def _statements(day: str) -> list[tuple[str, str, list]]:
             hits_params,
         ),
     ]
-    # One statement per dimension: D1 caps the terms of a compound SELECT, so no UNION ALL.
-    for name in queries.DIMENSIONS + ("total",):
-        sql, params = queries.dimension(scope, name)
-        out.append((f"rollup_{name}", visit_dims + sql, params))
+    # Every visit attribute in one statement (footfall.queries.all_dimensions).
+    sql, params = queries.all_dimensions(scope)
+    out.append(("rollup_dimensions", visit_dims + sql, params))
     for name, sql, params in queries.classes(scope):
         out.append((f"rollup_{name}", dims + sql, params))
     out.append(
