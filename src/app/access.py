@@ -14,9 +14,11 @@ class Access(Enum):
     BEACON = "beacon"  # anyone, from this site's pages or an allowed origin (CORS)
     PUBLIC = "public"  # anyone
     OWNER = "owner"  # the owner only
-    OWNER_OR_PUBLIC = "owner-or-public"  # the owner, or anyone when DASHBOARD_PUBLIC
+    # The owner, or anyone for a site in PUBLIC_SITES when DASHBOARD_PUBLIC (the handler checks
+    # the site a request asks for with `may_read`: ?site= and site_id name any site).
+    OWNER_OR_PUBLIC = "owner-or-public"
     DASHBOARD = "dashboard"  # as OWNER_OR_PUBLIC; others are sent to the login page
-    HISTORY = "history"  # the owner, or anyone when HISTORY_PUBLIC or DASHBOARD_PUBLIC
+    HISTORY = "history"  # the owner, or anyone when HISTORY_PUBLIC or this site is public
 
 
 def is_owner(request: Request, settings: Settings, now_ms: int) -> bool:
@@ -34,14 +36,27 @@ def same_origin(request: Request) -> bool:
     return body.origin_allowed(request.header("origin"), request.url, frozenset())
 
 
-def allowed(access: Access, owner: bool, settings: Settings) -> bool:
+def public_site(settings: Settings, site: str) -> bool:
+    """Whether anyone may read `site`'s dashboard: DASHBOARD_PUBLIC and the site listed."""
+    return settings.dashboard_public and site.lower() in settings.public_sites
+
+
+def may_read(owner: bool, settings: Settings, site: str) -> bool:
+    """Whether the sender may read the numbers of `site` (the one a request asks for)."""
+    return owner or public_site(settings, site)
+
+
+def allowed(access: Access, owner: bool, settings: Settings, site: str) -> bool:
+    """The route's policy, for a request addressed to `site`."""
     if access in (Access.PUBLIC, Access.BEACON):
         return True
     if access is Access.OWNER:
         return owner
     if access is Access.HISTORY:
-        return owner or settings.history_public or settings.dashboard_public
-    return owner or settings.dashboard_public
+        return owner or settings.history_public or public_site(settings, site)
+    # The site asked for is checked again by the handler (may_read); this lets a stranger on
+    # one host read a listed site by name.
+    return owner or (settings.dashboard_public and bool(settings.public_sites))
 
 
 def closed() -> Response:

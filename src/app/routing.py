@@ -101,7 +101,7 @@ async def dispatch(routes: tuple[Route, ...], proxy: Handler, request: Request, 
     if request.method not in route.methods:
         return _method_not_allowed(route)
     owner = access.is_owner(request, ctx.settings, ctx.now_ms)
-    if not access.allowed(route.access, owner, ctx.settings):
+    if not access.allowed(route.access, owner, ctx.settings, ctx.site):
         return access.denied(route.access, ctx.settings)
     return await _run(route, request._replace(params=params), ctx._replace(owner=owner))
 

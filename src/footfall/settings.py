@@ -25,6 +25,7 @@ VARIABLES = (
     "DASHBOARD_TOKEN",
     "DASHBOARD_PUBLIC",
     "HISTORY_PUBLIC",
+    "PUBLIC_SITES",
     "CORS_ORIGINS",
     "HONOUR_DNT",
     "INJECT_TAG",
@@ -60,6 +61,8 @@ class Settings(NamedTuple):
     dashboard_token: str | None = None  # None: the dashboard is closed (unless public)
     dashboard_public: bool = False
     history_public: bool = False
+    # The sites DASHBOARD_PUBLIC opens to anyone; no other site is public, whatever ?site= says.
+    public_sites: frozenset[str] = frozenset()
     cors_origins: frozenset[str] = frozenset()  # other origins whose pages may send beacons
     honour_dnt: bool = True  # DNT: 1 or Sec-GPC: 1 -> nothing stored (footfall.privacy)
     inject_tag: bool = True  # the proxy adds the tracker's tag to the HTML pages it serves
@@ -189,6 +192,22 @@ def parse_token(raw: str | None) -> str | None:
     return value
 
 
+_HOST_RE = re.compile(r"^[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?$")
+
+
+def parse_public_sites(raw: str | None) -> frozenset[str]:
+    """Hosts ("blog.example.com") whose dashboard anyone may read when DASHBOARD_PUBLIC is on."""
+    sites = set()
+    for item in (raw or "").split(","):
+        value = item.strip().lower()
+        if not value:
+            continue
+        if not _HOST_RE.match(value):
+            raise ConfigError("PUBLIC_SITES", "must be a comma-separated list of host names like blog.example.com")
+        sites.add(value)
+    return frozenset(sites)
+
+
 def parse_cors_origins(raw: str | None) -> frozenset[str]:
     """Origins ("https://www.example.com") allowed to send beacons besides the site itself."""
     origins = set()
@@ -256,6 +275,7 @@ def parse_settings(variables: dict[str, str | None]) -> Settings:
         dashboard_token=lenient(parse_token, get("DASHBOARD_TOKEN"), default=None),
         dashboard_public=lenient(parse_flag, "DASHBOARD_PUBLIC", get("DASHBOARD_PUBLIC"), default=False),
         history_public=lenient(parse_flag, "HISTORY_PUBLIC", get("HISTORY_PUBLIC"), default=False),
+        public_sites=lenient(parse_public_sites, get("PUBLIC_SITES"), default=frozenset()),
         cors_origins=lenient(parse_cors_origins, get("CORS_ORIGINS"), default=frozenset()),
         honour_dnt=lenient(parse_flag, "HONOUR_DNT", get("HONOUR_DNT"), default=True, missing=True),
         inject_tag=lenient(parse_flag, "INJECT_TAG", get("INJECT_TAG"), default=True, missing=True),

@@ -7,7 +7,7 @@ table's business (app/routes.py); these only answer.
 
 from urllib.parse import parse_qsl, unquote
 
-from app.access import closed, new_nonce, page_headers, same_origin
+from app.access import Access, closed, denied, may_read, new_nonce, page_headers, public_site, same_origin
 from app.context import Context
 from app.http import Request, Response, json_error, redirect
 from footfall import auth, history, render, stats, statsapi
@@ -19,7 +19,11 @@ MAX_FORM_BYTES = 4096
 async def show(request: Request, ctx: Context) -> Response:
     params = dict(parse_qsl(request.query))
     query, period = statsapi.parse_dashboard(params, ctx.settings, ctx.site, ctx.now_ms)
+    if not may_read(ctx.owner, ctx.settings, query.site):
+        return denied(Access.DASHBOARD, ctx.settings)
     report, rows_read = await stats.report(ctx.store, query)
+    if not ctx.owner:  # a stranger's site menu names the public sites only
+        report["sites"] = [s for s in report["sites"] if public_site(ctx.settings, s)]
     nonce = new_nonce()
     html = render.page(
         report,
@@ -60,7 +64,7 @@ async def history_plot(request: Request, ctx: Context) -> Response:
     path = "/" + unquote(request.params["path"])
     today = local_day(ctx.now_ms, ctx.settings.day_offset_minutes)
     past, current = await ctx.store.batch(history.plan(ctx.site, path, today))
-    public = ctx.settings.history_public or ctx.settings.dashboard_public
+    public = ctx.settings.history_public or public_site(ctx.settings, ctx.site)
     headers = {
         "content-type": "image/svg+xml; charset=utf-8",
         "x-content-type-options": "nosniff",

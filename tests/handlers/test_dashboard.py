@@ -72,10 +72,10 @@ def test_nothing_is_readable_without_the_token(app, path, status, headers):
 @pytest.mark.parametrize(
     "variables,path,status",
     [
-        ({"DASHBOARD_PUBLIC": "true"}, "/_ff/dashboard", 200),
-        ({"DASHBOARD_PUBLIC": "true"}, "/_ff/api/v1/query", 200),
-        ({"DASHBOARD_PUBLIC": "true"}, "/_ff/history/blog.svg", 200),
-        ({"DASHBOARD_PUBLIC": "true"}, "/_ff/api/v1/export", 401),
+        ({"DASHBOARD_PUBLIC": "true", "PUBLIC_SITES": "example.com"}, "/_ff/dashboard", 200),
+        ({"DASHBOARD_PUBLIC": "true", "PUBLIC_SITES": "example.com"}, "/_ff/api/v1/query", 200),
+        ({"DASHBOARD_PUBLIC": "true", "PUBLIC_SITES": "example.com"}, "/_ff/history/blog.svg", 200),
+        ({"DASHBOARD_PUBLIC": "true", "PUBLIC_SITES": "example.com"}, "/_ff/api/v1/export", 401),
         ({"HISTORY_PUBLIC": "true"}, "/_ff/history/blog.svg", 200),
         ({"HISTORY_PUBLIC": "true"}, "/_ff/dashboard", 303),
         ({"HISTORY_PUBLIC": "true"}, "/_ff/api/v1/query", 401),

@@ -131,6 +131,7 @@ def test_event(data, names):
                 "DASHBOARD_TOKEN",
                 "DASHBOARD_PUBLIC",
                 "HISTORY_PUBLIC",
+                "PUBLIC_SITES",
             ]
         ),
         st.text(max_size=80),
@@ -187,7 +188,7 @@ def test_channel(referrer, site, utm):
 )
 def test_user_agent_parsing(ua, ch_ua, ch_mobile, ch_platform):
     device = useragent.parse(ua, ch_ua, ch_mobile, ch_platform)
-    assert device.device in ("desktop", "mobile", "tablet")
+    assert device.device in ("desktop", "mobile", "tablet", "tv")
     verdict = bots.classify(
         bots.Signals(
             user_agent=ua, accept_language=ch_ua, headers_known=bool(ch_mobile), cf_bot_score=len(ua) % 100, asn=len(ua)
