@@ -71,23 +71,21 @@ BROWSER_NAMES = {
     "Whale TV Browser": "Whale",
     "Vivo Browser": "vivo Browser",
     "Coc Coc": "Coc Coc",
+    "Openwave Mobile Browser": "Openwave",
 }
 BROWSER_FAMILIES = {"Internet Explorer": "Internet Explorer", "Unknown": None}
 # Matomo's device types in footfall's four words: a phone-sized screen is mobile, a TV-sized one
-# (TVs, consoles and set-top boxes on a TV) is tv. Types Matomo leaves empty are not compared.
+# (TVs, consoles and set-top boxes on a TV) is tv. Types with no counterpart among the four
+# (smart speakers, smart displays, car browsers, peripherals, cameras) and the ones Matomo
+# leaves empty are not compared.
 DEVICE_TYPES = {
     "smartphone": useragent.MOBILE,
     "phablet": useragent.MOBILE,
     "feature phone": useragent.MOBILE,
     "wearable": useragent.MOBILE,
     "portable media player": useragent.MOBILE,
-    "camera": useragent.MOBILE,
-    "smart speaker": useragent.MOBILE,
     "tablet": useragent.TABLET,
-    "smart display": useragent.TABLET,
-    "car browser": useragent.TABLET,
     "desktop": useragent.DESKTOP,
-    "peripheral": useragent.DESKTOP,
     "tv": useragent.TV,
     "console": useragent.TV,
 }
@@ -199,6 +197,7 @@ def isbot_verdicts(agents: list[str]) -> list[bool]:
 # -- verdicts ---------------------------------------------------------------------------------
 
 
+@cache
 def is_person(ua: str) -> bool:
     """footfall's verdict on a user agent alone: counted with people (person or AI assistant)."""
     verdict = bots.classify(bots.Signals(user_agent=ua))
@@ -220,7 +219,12 @@ def device_agrees(entry: dict, ours: str) -> bool | None:
 
 def parse_entry(entry: dict) -> useragent.Device:
     h = {k.lower(): str(v) for k, v in entry["headers"].items()}
-    return useragent.parse(entry["ua"], h.get("sec-ch-ua"), h.get("sec-ch-ua-mobile"), h.get("sec-ch-ua-platform"))
+    return _parse(entry["ua"], h.get("sec-ch-ua"), h.get("sec-ch-ua-mobile"), h.get("sec-ch-ua-platform"))
+
+
+@cache
+def _parse(ua: str, ch_ua: str | None, ch_mobile: str | None, ch_platform: str | None) -> useragent.Device:
+    return useragent.parse(ua, ch_ua, ch_mobile, ch_platform)
 
 
 _CHANNEL_OF_MEDIUM = {"search": channels.SEARCH, "social": channels.SOCIAL, "email": channels.EMAIL}

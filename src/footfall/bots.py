@@ -98,7 +98,7 @@ _PLATFORM_COMMENT = re.compile(
     r"^(?:mozilla|opera)/\d\.\d+ ?\((?!compatible[;)])(?:[^()]|\([^()]*\))*\)|^mozilla/4\.0 \(compatible; msie [^()]*\)"
 )
 _COMMENT_BOT = re.compile(
-    r"crawl|spider|scrap|check|https?://|https?-?client|[\w.+-]@[a-z][\w-]*\.[a-z]|[a-z][a-z0-9-]*\.(?:com|net|org|io|co)\b(?!\.)|"
+    r"crawl|spider(?! \d)|scrap|check|https?://|https?-?client|[\w.+-]@[a-z][\w-]*\.[a-z]|[a-z][a-z0-9-]*\.(?:com|net|org|io|co)\b(?!\.)|"
     r"bot[/;)]|-agent"
 )
 # Words every browser's user agent has somewhere: the platform it runs on.

@@ -244,3 +244,103 @@ def test_client_hints_win_over_the_user_agent():
     reduced = "Mozilla/5.0 (Linux; Android 10; K) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36"
     device = useragent.parse(reduced, '"Brave";v="131", "Chromium";v="131"', "?1", '"Android"')
     assert (device.browser, device.os, device.device) == ("Brave", "Android", "mobile")
+
+
+# Issue 13, parser: Android's own browser, tablets that say "Mobile", TVs, and Client Hints
+# that only fill what the user agent leaves open.
+@pytest.mark.parametrize(
+    "ua,browser,device",
+    [
+        (
+            "Mozilla/5.0 (Linux; U; Android 4.1.2; en-us; GT-I9100 Build/JZO54K) AppleWebKit/534.30 "
+            "(KHTML, like Gecko) Version/4.0 Mobile Safari/534.30",
+            "Android Browser",
+            "mobile",
+        ),
+        (
+            "Mozilla/5.0 (Linux; U; Android 4.0.4; en-us; GT-P5110 Build/IMM76D) AppleWebKit/534.30 "
+            "(KHTML, like Gecko) Version/4.0 Safari/534.30",
+            "Android Browser",
+            "tablet",
+        ),
+        (
+            "Mozilla/5.0 (Linux; Android 9; KFMAWI Build/PS7327.3329N; wv) AppleWebKit/537.36 (KHTML, like Gecko) "
+            "Version/4.0 Chrome/112.0.5615.197 Mobile Safari/537.36",
+            "Chrome WebView",
+            "tablet",
+        ),
+        (
+            "Mozilla/5.0 (Linux; Android 11; SM-T505) AppleWebKit/537.36 (KHTML, like Gecko) "
+            "Chrome/120.0.0.0 Mobile Safari/537.36",
+            "Chrome",
+            "tablet",
+        ),
+        (
+            "Mozilla/5.0 (Linux; Android 9; AFTWI001 Build/PS7221; wv) AppleWebKit/537.36 (KHTML, like Gecko) "
+            "Version/4.0 Chrome/75.0.3770.143 Mobile Safari/537.36",
+            "Chrome WebView",
+            "tv",
+        ),
+        ("Dalvik/2.1.0 (Linux; U; Android 10; Pixel 4 Build/QQ3A.200805.001)", "Android Browser", "mobile"),
+        (
+            "Mozilla/5.0 (Web0S; Linux/SmartTV) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/79.0.3945.79 "
+            "Safari/537.36 WebAppManager",
+            "Chrome",
+            "tv",
+        ),
+        (
+            "Mozilla/5.0 (Linux; U; Android 11; ru-ru; Redmi Note 11S Build/RP1A.200720.011) AppleWebKit/537.36 "
+            "(KHTML, like Gecko) Version/4.0 Chrome/100.0.4896.127 Mobile Safari/537.36 XiaoMi/MiuiBrowser/13.1",
+            "Mi Browser",
+            "mobile",
+        ),
+        (
+            "Mozilla/5.0 (X11; Linux x86_64; Quest 2) AppleWebKit/537.36 (KHTML, like Gecko) "
+            "OculusBrowser/24.3.0.4.63.416895357 SamsungBrowser/4.0 Chrome/106.0.5249.168 VR Safari/537.36",
+            "Oculus Browser",
+            "mobile",
+        ),
+    ],
+    ids=[
+        "android-stock",
+        "android-stock-tablet",
+        "kindle-fire",
+        "galaxy-tab",
+        "fire-tv",
+        "dalvik",
+        "webos-tv",
+        "miui",
+        "quest",
+    ],
+)
+def test_browser_and_device_from_the_user_agent(ua, browser, device):
+    parsed = useragent.parse(ua)
+    assert (parsed.browser, parsed.device) == (browser, device)
+
+
+@pytest.mark.parametrize(
+    "ua,ch_ua,browser",
+    [
+        (
+            "Mozilla/5.0 (Linux; Android 10; K) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Mobile "
+            "Safari/537.36 DuckDuckGo/5",
+            '"Chromium";v="131", "Not_A Brand";v="24"',
+            "DuckDuckGo",
+        ),
+        (
+            "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 "
+            "Safari/537.36 OPR/116.0.0.0",
+            '"Chromium";v="131", "Google Chrome";v="131"',
+            "Opera",
+        ),
+        (
+            "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 "
+            "Safari/537.36",
+            '"Brave";v="131", "Chromium";v="131"',
+            "Brave",
+        ),
+    ],
+    ids=["duckduckgo-kept", "opera-kept", "brave-filled"],
+)
+def test_client_hints_fill_only_what_the_user_agent_leaves_open(ua, ch_ua, browser):
+    assert useragent.parse(ua, ch_ua).browser == browser
