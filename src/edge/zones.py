@@ -1,13 +1,15 @@
 """Time zone offsets from the runtime's Intl, which knows every IANA zone and its daylight
 saving rules (workerd and Node ship ICU), so the Worker bundles no tz database."""
 
+from typing import Any
+
 from js import Date, Intl, Object
 from pyodide.ffi import to_js
 
 from footfall.days import parse_gmt_offset
 from footfall.errors import ConfigError
 
-_formatters: dict[str, object] = {}
+_formatters: dict[str, Any] = {}
 
 
 def offset_at(zone: str, now_ms: int) -> int:

@@ -36,7 +36,7 @@ class Scope(NamedTuple):
     def where(self, only: tuple[str, ...] | None = None, alias: str = "") -> tuple[str, list]:
         """SQL condition and parameters selecting this scope's rows (columns prefixed `alias.`)."""
         a = f"{alias}." if alias else ""
-        if self.unrolled and self.day_from is None:
+        if self.day_from is None or self.day_to is None:
             parts, params = [f"{a}day > {DONE}"], []  # every day not rolled up yet (live views)
         elif self.unrolled:
             # One constant lower bound (the later of the range's start and the last rolled-up

@@ -11,14 +11,20 @@ from footfall.errors import Rejection
 from footfall.settings import Settings
 from footfall.stats import Query
 
-METRICS = ("visitors", "pageviews", "visits", "bounce_rate", "time_on_page", "coverage")
+METRICS = ("visitors", "pageviews", "visits", "bounce_rate", "time_on_page", "coverage", "events")
 # API dimension -> where the report keeps it: the daily series, the page lists, or a rolled-up dimension.
 DIMENSIONS = {
     "time:day": "series",
     "event:page": "pages",
     "visit:entry_page": "entry_pages",
     **{d.api_name: d.name for d in dimensions.REGISTRY if d.rolled_up},
+    # Events (outbound links, downloads, contact links, scroll milestones, custom events):
+    # their name, their type, and the link's target URL (Plausible's `url` property).
+    "event:name": "event:name",
+    "event:type": "event:type",
+    "event:props:url": "event:url",
 }
+_EVENT_FIELDS = {"event:name": "name", "event:type": "type", "event:url": "url"}
 FILTER_NAMES = {d.api_name: d.filter_key for d in dimensions.REGISTRY}
 MAX_SITE = 253
 
@@ -86,13 +92,32 @@ def _metric(name: str, row: dict):
         "bounce_rate": row.get("bounce_rate"),
         "time_on_page": row.get("median_seconds"),
         "coverage": row.get("coverage"),
+        "events": row.get("events"),
     }[name]
+
+
+def _event_rows(report: dict, field: str) -> list[dict]:
+    """The report's events grouped by one of their fields, most frequent first."""
+    groups: dict[str, dict] = {}
+    for e in report["events"]:
+        group = groups.setdefault(e[field], {"events": 0, "visitors": 0})
+        group["events"] += e["count"]
+        group["visitors"] += e["visitors"]  # daily unique visitors per event: summed, an upper bound
+    return [{"value": v, **g} for v, g in sorted(groups.items(), key=lambda kv: (-kv[1]["events"], kv[0]))]
 
 
 def results(report: dict, metrics: list[str], dimension: str | None) -> list[dict]:
     if dimension is None:
-        return [{"dimensions": [], "metrics": [_metric(m, report["totals"]) for m in metrics]}]
+        # Plausible counts page views among events; so does this total.
+        totals = {
+            **report["totals"],
+            "events": report["totals"]["pageviews"] + sum(e["count"] for e in report["events"]),
+        }
+        return [{"dimensions": [], "metrics": [_metric(m, totals) for m in metrics]}]
     key = DIMENSIONS[dimension]
+    if key in _EVENT_FIELDS:
+        rows = _event_rows(report, _EVENT_FIELDS[key])
+        return [{"dimensions": [r["value"]], "metrics": [_metric(m, r) for m in metrics]} for r in rows]
     if key == "series":
         return [{"dimensions": [r["day"]], "metrics": [_metric(m, r) for m in metrics]} for r in report["series"]]
     if key in ("pages", "entry_pages"):
