@@ -7,6 +7,7 @@ changing the token logs every session out. Every comparison is constant-time.
 
 import hashlib
 import hmac
+import math
 
 COOKIE = "footfall_session"
 SESSION_MS = 7 * 24 * 3600 * 1000
@@ -25,6 +26,32 @@ def _bytes(text: str) -> bytes:
     # "surrogatepass": a lone surrogate (text decoded from bytes that were not UTF-8) encodes to
     # bytes no real token has, instead of raising; "replace" could turn it into a matching "?".
     return text.encode("utf-8", "surrogatepass")
+
+
+# How many bits of guessing a DASHBOARD_TOKEN must be worth (see token_bits). 16 random hex
+# digits (64 bits) score about 80; repeats, runs and repeated patterns score far below.
+MIN_TOKEN_BITS = 56
+
+
+def token_bits(token: str) -> float:
+    """A rough estimate of the guesses a token is worth, in bits, that catches the lazy ones:
+    a token made of one repeated unit ("abababab...") counts as that unit; within it, a
+    character that continues a run of repeats or of +1/-1 steps ("aaa", "abc", "321") adds
+    nothing; every other character counts as a draw from the character classes the token
+    uses (lower case, upper case, digits, others). Dictionary words pass: this is not a
+    password checker, it stops "aaaaaaaaaaaaaaaa"."""
+    token = token[:256]  # past 256 characters nobody types a pattern by hand (and the loop stays short)
+    period = next(p for p in range(1, len(token) + 1) if all(token[i] == token[i - p] for i in range(p, len(token))))
+    unit = token[:period]
+    classes = (
+        26 * any(c.islower() for c in unit)
+        + 26 * any(c.isupper() for c in unit)
+        + 10 * any(c.isdigit() for c in unit)
+        + 33 * any(not c.isalnum() for c in unit)
+    )
+    steps = [ord(b) - ord(a) for a, b in zip(unit, unit[1:], strict=False)]
+    runs = sum(1 for a, b in zip(steps, steps[1:], strict=False) if a == b and abs(a) <= 1)
+    return (len(unit) - runs) * math.log2(classes) if classes > 1 else 0.0
 
 
 def token_matches(given: str | None, token: str) -> bool:

@@ -7,6 +7,7 @@ import re
 from typing import NamedTuple
 from urllib.parse import urlsplit
 
+from footfall.auth import MIN_TOKEN_BITS, token_bits
 from footfall.errors import ConfigError
 from footfall.limits import MIN_TOKEN_LENGTH
 
@@ -185,10 +186,11 @@ def parse_token(raw: str | None) -> str | None:
     value = (raw or "").strip()
     if not value:
         return None
+    make_one = "make one with `openssl rand -hex 24` and set it with `wrangler secret put DASHBOARD_TOKEN`"
     if len(value) < MIN_TOKEN_LENGTH:
-        raise ConfigError(
-            "DASHBOARD_TOKEN", f"must be at least {MIN_TOKEN_LENGTH} characters (e.g. `openssl rand -hex 24`)"
-        )
+        raise ConfigError("DASHBOARD_TOKEN", f"must be at least {MIN_TOKEN_LENGTH} characters: {make_one}")
+    if token_bits(value) < MIN_TOKEN_BITS:
+        raise ConfigError("DASHBOARD_TOKEN", f"is too easy to guess (repeated or consecutive characters): {make_one}")
     return value
 
 
