@@ -5,8 +5,8 @@ Bounded work per run: at most MAX_DAYS_PER_RUN days rolled up, at most MAX_PURGE
 deletes of PURGE_BATCH rows per table. Whatever is left is picked up by the next run.
 """
 
-from footfall import rollups
-from footfall.days import last_closed_day
+from footfall import rollups, storage
+from footfall.days import last_closed_day, local_day
 from footfall.log import log
 from footfall.settings import Settings
 from footfall.store import Statement, Store
@@ -35,6 +35,7 @@ async def run(store: Store, settings: Settings, now_ms: int) -> dict:
     salts = await store.execute(
         Statement("delete_old_salts", rollups.DELETE_OLD_SALTS, (rollups.salt_cutoff(now_ms, offset),))
     )
+    size = salts.size_after
     purged = {}
     cutoff = rollups.purge_cutoff(now_ms, offset, settings.retention_days)
     for name, sql in rollups.PURGES:
@@ -42,9 +43,12 @@ async def run(store: Store, settings: Settings, now_ms: int) -> dict:
         for _ in range(rollups.MAX_PURGE_ROUNDS):
             result = await store.execute(Statement(name, sql, (cutoff, done)))
             purged[name] += result.changes
+            size = result.size_after
             if result.changes < rollups.PURGE_BATCH:
                 break
 
-    summary = {"rolled_up": days, "done_until": done, "salts_deleted": salts.changes, **purged}
+    # Today's size, for the dashboard's "full in about N days" (footfall.storage).
+    await store.execute(Statement("log_storage", storage.WRITE_LOG, (local_day(now_ms, offset), size)))
+    summary = {"rolled_up": days, "done_until": done, "salts_deleted": salts.changes, **purged, "bytes": size}
     log("info", "maintenance finished", **summary)
     return summary

@@ -7,7 +7,7 @@ Content-Security-Policy (no inline script or style without this response's nonce
 
 from urllib.parse import urlencode
 
-from footfall import dimensions, svg
+from footfall import dimensions, storage, svg
 from footfall.markup import escape
 
 # Panels and filters come from the dimension registry (footfall.dimensions).
@@ -68,6 +68,18 @@ def _section(title: str, content: str, wide: bool = False) -> str:
 def _filter_link(base: str, params: dict, name: str, value: str) -> str:
     query = urlencode({**params, name: value})
     return f'<a href="{escape(base)}?{escape(query)}">{escape(value)}</a>'
+
+
+def storage_line(summary: dict | None) -> str:
+    """The database's size against its cap; a warning from 80 % (footfall.storage)."""
+    if not summary or not summary["bytes"]:
+        return ""
+    text = escape(storage.describe(summary))
+    if summary["warn"]:
+        return (
+            f'<p class="note" role="alert">{text} Raise DB_SIZE_CAP_MB on the paid plan, or lower RETENTION_DAYS.</p>'
+        )
+    return f'<p class="muted storage">{text}</p>'
 
 
 def page(report: dict, *, prefix: str, period: str, params: dict, nonce: str, public: bool) -> str:
@@ -202,6 +214,7 @@ def page(report: dict, *, prefix: str, period: str, params: dict, nonce: str, pu
         f"<option{' selected' if s == report['site'] else ''}>{escape(s)}</option>" for s in report["sites"]
     )
     note = f'<p class="note">{escape(report["source"]["note"])}</p>' if report["source"]["note"] else ""
+    note += storage_line(report.get("storage"))
     custom = (
         f'<form method="get" action="{escape(base)}"><input type="hidden" name="period" value="custom">'
         f'<input type="date" name="from" value="{escape(report["from"])}" aria-label="from"> '

@@ -32,6 +32,7 @@ VARIABLES = (
     "INJECT_TAG",
     "TAG_ATTRIBUTES",
     "TIMEZONE",
+    "DB_SIZE_CAP_MB",
 )
 DEFAULT_RETENTION_DAYS = 30
 
@@ -58,6 +59,7 @@ class Settings(NamedTuple):
     # (app.context.localized), so days follow daylight saving.
     day_offset_minutes: int = 0
     timezone: str | None = None  # an IANA name ("Europe/Berlin"); wins over DAY_UTC_OFFSET
+    db_size_cap_mb: int = 500  # the database's cap on the owner's plan (footfall.storage)
     retention_days: int = DEFAULT_RETENTION_DAYS
     dashboard_token: str | None = None  # None: the dashboard is closed (unless public)
     dashboard_public: bool = False
@@ -136,6 +138,16 @@ def parse_visitor_id(raw: str | None) -> str:
     if value not in ("salted-hash", "anonymized-ip"):
         raise ConfigError("VISITOR_ID", "must be salted-hash or anonymized-ip")
     return value
+
+
+def parse_size_cap(raw: str | None) -> int:
+    """The D1 database's cap in MB: 500 on the free plan, 10000 on the paid one."""
+    value = (raw or "").strip()
+    if not value:
+        return 500
+    if not value.isdigit() or not 1 <= int(value) <= 1_000_000:
+        raise ConfigError("DB_SIZE_CAP_MB", "must be the database's size cap in MB: 500 (free plan) or 10000 (paid)")
+    return int(value)
 
 
 _ZONE_RE = re.compile(r"^(UTC|[A-Z][A-Za-z_]+(/[A-Za-z0-9_+-]+){1,2})$")
@@ -273,6 +285,7 @@ def parse_settings(variables: dict[str, str | None]) -> Settings:
         visitor_id=lenient(parse_visitor_id, get("VISITOR_ID"), default="salted-hash"),
         day_offset_minutes=lenient(parse_day_offset, get("DAY_UTC_OFFSET"), default=0),
         timezone=lenient(parse_timezone, get("TIMEZONE"), default=None),
+        db_size_cap_mb=lenient(parse_size_cap, get("DB_SIZE_CAP_MB"), default=500),
         retention_days=lenient(parse_retention, get("RETENTION_DAYS"), default=DEFAULT_RETENTION_DAYS),
         dashboard_token=lenient(parse_token, get("DASHBOARD_TOKEN"), default=None),
         dashboard_public=lenient(parse_flag, "DASHBOARD_PUBLIC", get("DASHBOARD_PUBLIC"), default=False),

@@ -18,7 +18,7 @@ from collections import defaultdict
 from datetime import date, timedelta
 from typing import NamedTuple
 
-from footfall import queries, visits
+from footfall import queries, storage, visits
 from footfall.bots import PEOPLE
 from footfall.days import days_between, days_touched, shift_day
 from footfall.store import Statement, Store
@@ -38,6 +38,7 @@ class Query(NamedTuple):
     filters: tuple[tuple[str, str], ...] = ()
     retention_days: int = 30
     offset_minutes: int = 0  # the owner's day boundary (footfall.days)
+    size_cap_bytes: int = 500 * 10**6  # the database's cap (footfall.storage)
 
 
 def _parts(q: Query) -> tuple[tuple[str, str] | None, tuple[str, str] | None, str | None]:
@@ -133,6 +134,7 @@ def plan(q: Query, use_months: bool = True) -> list[Statement]:
             named.append(("t_hit_counts", queries.hit_counts(scope)))
         out += [Statement(name, sql, tuple(params)) for name, (sql, params) in named]
     out.append(Statement("done", f"SELECT {DONE} AS done_until", ()))
+    out.append(storage.READ_LOG)
     days = days_touched(q.now_ms, REALTIME_MS, q.offset_minutes)
     marks = ", ".join("?" * len(days))
     out.append(
@@ -397,4 +399,7 @@ async def report(store: Store, q: Query) -> tuple[dict, dict[str, int]]:
     statements = plan(q)
     results = await store.batch(statements)
     rows = {s.name: r.rows for s, r in zip(statements, results, strict=True)}
-    return assemble(q, rows), {s.name: r.rows_read for s, r in zip(statements, results, strict=True)}
+    report = assemble(q, rows)
+    size = max((r.size_after for r in results), default=0)
+    report["storage"] = storage.summary(size, rows.get(storage.READ_LOG.name, []), q.size_cap_bytes)
+    return report, {s.name: r.rows_read for s, r in zip(statements, results, strict=True)}

@@ -80,6 +80,7 @@ def parse_query(data: dict, settings: Settings, site: str, now_ms: int) -> tuple
         periods.filters(pairs),
         settings.retention_days,
         settings.day_offset_minutes,
+        settings.db_size_cap_mb * 10**6,
     )
     return query, metrics, (dims[0] if dims else None)
 
@@ -150,5 +151,13 @@ def parse_dashboard(params: dict[str, str], settings: Settings, site: str, now_m
         raise Rejection(400, "invalid_site", "site is a host name")
     filters = periods.filters((k, v) for k, v in params.items() if k in dimensions.BY_FILTER_KEY)
     return Query(
-        chosen, day_from, day_to, today, now_ms, filters, settings.retention_days, settings.day_offset_minutes
+        chosen,
+        day_from,
+        day_to,
+        today,
+        now_ms,
+        filters,
+        settings.retention_days,
+        settings.day_offset_minutes,
+        settings.db_size_cap_mb * 10**6,
     ), period

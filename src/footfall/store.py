@@ -18,6 +18,7 @@ class Result(NamedTuple):
     changes: int
     rows: list[dict]
     rows_read: int
+    size_after: int = 0  # the database's size in bytes after the statement (D1's meta.size_after)
 
 
 class StorageError(Exception):

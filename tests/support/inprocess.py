@@ -81,7 +81,11 @@ class SqliteStore:
             rows = [dict(r) for r in self.con.execute(statement.sql, statement.params).fetchall()]
         except sqlite3.Error as exc:
             raise StorageError(f"{statement.name} failed: {exc}") from None
-        return Result(changes=self.con.total_changes - before, rows=rows, rows_read=0)
+        page_count = self.con.execute("PRAGMA page_count").fetchone()[0]
+        page_size = self.con.execute("PRAGMA page_size").fetchone()[0]
+        return Result(
+            changes=self.con.total_changes - before, rows=rows, rows_read=0, size_after=page_count * page_size
+        )
 
     async def execute(self, statement: Statement) -> Result:
         if self.fail:
