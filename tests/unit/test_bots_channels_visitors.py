@@ -344,3 +344,37 @@ def test_browser_and_device_from_the_user_agent(ua, browser, device):
 )
 def test_client_hints_fill_only_what_the_user_agent_leaves_open(ua, ch_ua, browser):
     assert useragent.parse(ua, ch_ua).browser == browser
+
+
+# Issue 13, channels: hosts the old lists missed, fediverse servers by their path, app referrers.
+@pytest.mark.parametrize(
+    "referrer,channel",
+    [
+        ("https://github.com/owner/repo", "social"),
+        ("https://discord.com/channels/1/2", "social"),
+        ("https://www.douyin.com/", "social"),
+        ("https://www.bilibili.com/video/x", "social"),
+        ("https://fosstodon.org/@alice", "social"),
+        ("https://hachyderm.io/@bob@example.social/112233", "social"),
+        ("https://phanpy.social/", "social"),
+        ("https://plus.google.com/+someone", "social"),
+        ("https://news.google.com/", "social"),
+        ("android-app://com.linkedin.android", "social"),
+        ("android-app://com.reddit.frontpage/", "social"),
+        ("android-app://com.google.android.gm", "email"),
+        ("android-app://com.google.android.googlequicksearchbox/", "search"),
+        ("android-app://com.openai.chatgpt", "ai"),
+        ("https://mail.yandex.ru/", "email"),
+        ("https://e.mail.ru/", "email"),
+        ("https://search.seznam.cz/", "search"),
+        ("https://de.yahoo.com/", "search"),
+        ("https://suche.t-online.de/", "search"),
+        ("https://www.researchgate.net/", "referral"),
+        ("https://chat.deepseek.com/", "ai"),
+        ("https://kagi.com/assistant", "ai"),
+        ("https://kagi.com/search?q=x", "search"),
+    ],
+    ids=lambda value: value if "/" not in value else None,
+)
+def test_channels_from_hosts_paths_and_apps(referrer, channel):
+    assert channels.channel(referrer, "blog.example", {}) == channel
