@@ -45,15 +45,15 @@ class D1Store:
         return self._binding().prepare(statement.sql).bind(*[jsnull if p is None else p for p in statement.params])
 
     async def execute(self, statement: Statement) -> Result:
-        prepared = self._prepare(statement)
         try:
-            return _result(await prepared.all())
+            # Preparing is a call into the binding too: a dropped connection fails here.
+            return _result(await self._prepare(statement).all())
         except Exception as exc:  # a JsException from D1: SQL error, D1 down or busy
             raise StorageError(f"{statement.name} failed: {exc}") from None
 
     async def batch(self, statements: list[Statement]) -> list[Result]:
-        prepared = [self._prepare(s) for s in statements]
         try:
+            prepared = [self._prepare(s) for s in statements]
             results = await self._binding().batch(to_js(prepared))
         except Exception as exc:
             names = ", ".join(dict.fromkeys(s.name for s in statements))
