@@ -113,7 +113,7 @@ def _first(rules, ua: str) -> str | None:
 # rest of a device's type comes from words its user agent carries; the model names behind them
 # (a database of tens of thousands, as Matomo's) are out of reach of a Worker.
 _TV = re.compile(
-    r"smart-?tv|smarttv|hbbtv|netcast|web0s|webos\.tv|\btv\b|[_-]tv|\w+tv[-_]|android tv|googletv|google tv|"
+    r"smart-?tv|smarttv|hbbtv|netcast|web0s|webos\.tv|\btv\b|[_-]tv|tv[-_]|android tv|googletv|google tv|"
     r"crkey|roku|bravia|netrange|ce-html|\bdtv\b|viera|aquos|\baft[a-z]{1,5}\d{0,4}(?: build|[;)])|"
     r"\bbox\b|\w+box\b|\bstb\b|set-top|stick|dongle|projector|playstation [34]|xbox|nintendo wii|\bwii\b|"
     r"tizen.*tv|tvos|appletv|freetime|espial|maple|opera tv|\bomi/|mitv|beelink|ugoos|transpeed|\bmxq|\bhk1\b"
@@ -121,7 +121,7 @@ _TV = re.compile(
 # Phones and what a phone is used as: watches and VR headsets count with phones.
 _WEARABLE = re.compile(r"watchos|watch\d,|wear ?os|oculusbrowser|\bquest\b|\bvr\b")
 _TABLET = re.compile(
-    r"ipad|tablet|kindle|silk/|playbook|\btab\b|tab[ _-]?\d|sm-[tpx]\d|gt-p\d|\bpad\b|\w+pad\b|mediapad|"
+    r"ipad|tablet|kindle|silk/|playbook|\btab\b|tab[ _-]?\d|sm-[tpx]\d|gt-p\d|pad\b|mediapad|"
     r"matepad|\bmid[ _-]?\d|kobo|pocketbook|\bnook\b|tolino|e-?reader|\bkf[a-z]{2,6}\b"
 )
 _MOBILE = re.compile(
