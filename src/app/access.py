@@ -5,9 +5,11 @@ names one policy per route; app/routing.py applies it before the handler runs.""
 import secrets
 from enum import Enum
 
+from app import sessions
 from app.http import Request, Response, json_error, json_response, redirect
 from footfall import auth, body
 from footfall.settings import Settings
+from footfall.store import Store
 
 
 class Access(Enum):
@@ -21,13 +23,16 @@ class Access(Enum):
     HISTORY = "history"  # the owner, or anyone when HISTORY_PUBLIC or this site is public
 
 
-def is_owner(request: Request, settings: Settings, now_ms: int) -> bool:
+async def is_owner(request: Request, settings: Settings, now_ms: int, store: Store) -> bool:
+    """The owner's Bearer token, or a session cookie that is signed, unexpired and of the
+    current session generation (one store read, only for a correctly signed cookie)."""
     token = settings.dashboard_token
     if token is None:
         return False
     if auth.bearer_matches(request.header("authorization"), token):
         return True
-    return auth.session_valid(auth.cookie_value(request.header("cookie")), token, now_ms)
+    generation = auth.session_generation(auth.cookie_value(request.header("cookie")), token, now_ms)
+    return generation is not None and generation == await sessions.current(store)
 
 
 def same_origin(request: Request) -> bool:

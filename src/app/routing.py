@@ -100,7 +100,13 @@ async def dispatch(routes: tuple[Route, ...], proxy: Handler, request: Request, 
         return response
     if request.method not in route.methods:
         return _method_not_allowed(route)
-    owner = access.is_owner(request, ctx.settings, ctx.now_ms)
+    if route.access is Access.PUBLIC:  # no credentials to check (logout checks its own)
+        return await _run(route, request._replace(params=params), ctx)
+    try:
+        owner = await access.is_owner(request, ctx.settings, ctx.now_ms, ctx.store)
+    except StorageError as exc:
+        log("error", "analytics storage failed", route=route.path, reason=str(exc))
+        return storage_unavailable()
     if not access.allowed(route.access, owner, ctx.settings, ctx.site):
         return access.denied(route.access, ctx.settings)
     return await _run(route, request._replace(params=params), ctx._replace(owner=owner))

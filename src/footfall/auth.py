@@ -1,8 +1,10 @@
 """The owner's access to the dashboard and the API: one secret, DASHBOARD_TOKEN.
 
 Two ways in: `Authorization: Bearer <token>` (scripts, the API), or the login form, which
-sets a session cookie: `<expiry>.<HMAC-SHA256(expiry)>`, keyed by a hash of the token, so
-changing the token logs every session out. Every comparison is constant-time.
+sets a session cookie: `<expiry>.<generation>.<HMAC-SHA256(expiry.generation)>`, keyed by a
+hash of the token, so changing the token logs every session out, and so does a logout (it
+moves the deployment's session generation on: app/sessions.py). Every comparison is
+constant-time.
 """
 
 import hashlib
@@ -18,8 +20,8 @@ def _key(token: str) -> bytes:
     return hashlib.sha256(b"footfall-session\x00" + token.encode()).digest()
 
 
-def _sign(token: str, expires_ms: int) -> str:
-    return hmac.new(_key(token), str(expires_ms).encode(), hashlib.sha256).hexdigest()
+def _sign(token: str, message: str) -> str:
+    return hmac.new(_key(token), message.encode(), hashlib.sha256).hexdigest()
 
 
 def _bytes(text: str) -> bytes:
@@ -64,22 +66,31 @@ def bearer_matches(authorization: str | None, token: str) -> bool:
     return token_matches(authorization[7:].strip(), token)
 
 
-def new_session(token: str, now_ms: int) -> str:
+def new_session(token: str, now_ms: int, generation: int = 0) -> str:
+    """`<expiry>.<generation>.<signature>`: valid until expiry while the deployment's session
+    generation (app/sessions.py) is still `generation`."""
     expires = now_ms + SESSION_MS
-    return f"{expires}.{_sign(token, expires)}"
+    return f"{expires}.{generation}.{_sign(token, f'{expires}.{generation}')}"
 
 
-def session_valid(value: str | None, token: str, now_ms: int) -> bool:
-    if not value or "." not in value:
-        return False
-    expires, _, signature = value.partition(".")
+def session_generation(value: str | None, token: str, now_ms: int) -> int | None:
+    """The generation a session cookie was signed for, if its signature is right and it has
+    not expired; None for anything else. Whether that generation is still current is the
+    caller's question (it needs the store)."""
+    if not value:
+        return None
+    expires, _, rest = value.partition(".")
+    generation, _, signature = rest.partition(".")
     # ASCII digits only and a sane length: str.isdigit() also accepts "²" and int() refuses it,
     # and int() refuses more than 4,300 digits; either was a 500 from a crafted cookie.
-    if not (expires.isascii() and expires.isdigit() and len(expires) <= _MAX_EXPIRY_DIGITS):
-        return False
+    for number in (expires, generation):
+        if not (number.isascii() and number.isdigit() and len(number) <= _MAX_EXPIRY_DIGITS):
+            return None
     if int(expires) <= now_ms:
-        return False
-    return hmac.compare_digest(_bytes(signature), _sign(token, int(expires)).encode())
+        return None
+    if not hmac.compare_digest(_bytes(signature), _sign(token, f"{expires}.{generation}").encode()):
+        return None
+    return int(generation)
 
 
 def cookie_value(cookie_header: str | None, name: str = COOKIE) -> str | None:

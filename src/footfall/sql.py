@@ -61,3 +61,8 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 
 CREATE_SALT = "INSERT INTO salts (day, salt) VALUES (?, ?) ON CONFLICT (day) DO NOTHING"
 READ_SALT = "SELECT salt FROM salts WHERE day = ?"
+
+# The owner's session generation (migrations/0008): read for each session cookie presented,
+# moved on by a logout.
+READ_SESSION_GENERATION = "SELECT generation FROM owner_session WHERE id = 1"
+NEXT_SESSION_GENERATION = "UPDATE owner_session SET generation = generation + 1 WHERE id = 1 RETURNING generation"

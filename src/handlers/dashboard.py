@@ -7,7 +7,8 @@ table's business (app/routes.py); these only answer.
 
 from urllib.parse import parse_qsl, unquote
 
-from app.access import Access, closed, denied, may_read, new_nonce, page_headers, public_site, same_origin
+from app import sessions
+from app.access import Access, closed, denied, is_owner, may_read, new_nonce, page_headers, public_site, same_origin
 from app.context import Context
 from app.http import Request, Response, json_error, redirect
 from footfall import auth, history, render, stats, statsapi
@@ -49,13 +50,18 @@ async def login(request: Request, ctx: Context) -> Response:
     form = dict(parse_qsl(body.decode("utf-8", "replace")))
     if not auth.token_matches(form.get("token"), settings.dashboard_token):
         return Response(401, page_headers(nonce), render.login_page(settings.prefix, nonce, "That token is not right."))
-    cookie = auth.set_cookie(auth.new_session(settings.dashboard_token, ctx.now_ms), settings.prefix)
+    generation = await sessions.current(ctx.store)
+    cookie = auth.set_cookie(auth.new_session(settings.dashboard_token, ctx.now_ms, generation), settings.prefix)
     return redirect(f"{settings.prefix}/dashboard", {"set-cookie": cookie})
 
 
 async def logout(request: Request, ctx: Context) -> Response:
+    """Clears the cookie and, for the owner, revokes every session (a copied cookie too). A
+    stranger's logout changes nothing: it cannot log the owner out."""
     if not same_origin(request):
         return json_error(403, "cross_origin", "log out from the dashboard's own page")
+    if await is_owner(request, ctx.settings, ctx.now_ms, ctx.store):
+        await sessions.revoke_all(ctx.store)
     return redirect(f"{ctx.settings.prefix}/login", {"set-cookie": auth.clear_cookie(ctx.settings.prefix)})
 
 

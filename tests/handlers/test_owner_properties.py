@@ -29,8 +29,10 @@ DIGITS = (
     | st.integers(4290, 4400).map(lambda n: "9" * n)
 )
 ANY_TEXT = st.text(st.characters(codec=None, exclude_categories=[]), max_size=40)
-SESSIONS = st.builds(lambda e, s: f"footfall_session={e}.{s}", DIGITS, ANY_TEXT) | ANY_TEXT.map(
-    lambda s: "footfall_session=" + s
+SESSIONS = (
+    st.builds(lambda e, s: f"footfall_session={e}.{s}", DIGITS, ANY_TEXT)
+    | st.builds(lambda e, g, s: f"footfall_session={e}.{g}.{s}", DIGITS, DIGITS, ANY_TEXT)
+    | ANY_TEXT.map(lambda s: "footfall_session=" + s)
 )
 DAYS = st.dates().map(str) | st.text(alphabet=string.digits + "-", max_size=12)
 FILTER_NAMES = st.sampled_from(["event:page", "visit:country", "page", "country"]) | JSON

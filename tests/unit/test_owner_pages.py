@@ -19,14 +19,15 @@ PAYLOADS = [
 
 
 def test_session_round_trip_and_expiry():
-    value = auth.new_session(TOKEN, NOW)
-    assert auth.session_valid(value, TOKEN, NOW + 1000)
-    assert not auth.session_valid(value, TOKEN, NOW + auth.SESSION_MS + 1)
-    assert not auth.session_valid(value, TOKEN + "x", NOW)  # a new token logs everyone out
-    expires, sig = value.split(".")
-    assert not auth.session_valid(f"{int(expires) + 10**9}.{sig}", TOKEN, NOW)  # extended expiry: bad signature
-    for bad in (None, "", "x", "1.2", ".", "abc.def"):
-        assert not auth.session_valid(bad, TOKEN, NOW)
+    value = auth.new_session(TOKEN, NOW, generation=3)
+    assert auth.session_generation(value, TOKEN, NOW + 1000) == 3
+    assert auth.session_generation(value, TOKEN, NOW + auth.SESSION_MS + 1) is None
+    assert auth.session_generation(value, TOKEN + "x", NOW) is None  # a new token logs everyone out
+    expires, generation, sig = value.split(".")
+    assert auth.session_generation(f"{int(expires) + 10**9}.{generation}.{sig}", TOKEN, NOW) is None  # extended
+    assert auth.session_generation(f"{expires}.4.{sig}", TOKEN, NOW) is None  # another generation: bad signature
+    for bad in (None, "", "x", "1.2", ".", "abc.def", "1.2.3", f"{expires}.{sig}"):
+        assert auth.session_generation(bad, TOKEN, NOW) is None
 
 
 def test_bearer_and_cookie_parsing():

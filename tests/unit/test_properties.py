@@ -211,12 +211,18 @@ EXPIRIES = (
     | st.integers(4290, 4400).map(lambda n: "9" * n)
 )
 ANY_TEXT = st.text(st.characters(codec=None), max_size=120)
-SESSION_VALUES = st.none() | ANY_TEXT | st.builds(lambda e, s: f"{e}.{s}", EXPIRIES, ANY_TEXT)
+SESSION_VALUES = (
+    st.none()
+    | ANY_TEXT
+    | st.builds(lambda e, s: f"{e}.{s}", EXPIRIES, ANY_TEXT)
+    | st.builds(lambda e, g, s: f"{e}.{g}.{s}", EXPIRIES, EXPIRIES, ANY_TEXT)
+)
 
 
 @given(SESSION_VALUES, st.none() | ANY_TEXT | ANY_TEXT.map(lambda t: "Bearer " + t), st.integers(0, 2**53))
 def test_sessions_and_cookies(value, header, now):
-    assert auth.session_valid(value, "owner-token-0123456789", now) in (True, False)
+    generation = auth.session_generation(value, "owner-token-0123456789", now)
+    assert generation is None or isinstance(generation, int)
     assert auth.bearer_matches(header, "owner-token-0123456789") in (True, False)
     found = auth.cookie_value(header)
     assert found is None or isinstance(found, str)
