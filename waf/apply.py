@@ -3,7 +3,8 @@
     CLOUDFLARE_API_TOKEN=... python waf/apply.py --zone <zone id> [--prefix /_ff] [--free-plan] [--dry-run]
 
 The token needs "Zone WAF: Edit" on the zone. Rules are identified by their `ref`
-(footfall-collect, footfall-login); any other rate-limiting rules of the zone stay as they are.
+(footfall-collect, footfall-owner; the retired footfall-login is replaced); any other
+rate-limiting rules of the zone stay as they are.
 A second run finds nothing to change and says so. --dry-run prints the exact payload and
 changes nothing (it needs no token).
 """
@@ -39,7 +40,7 @@ def main(argv=None) -> int:
     parser.add_argument("--dry-run", action="store_true", help="print the payload, change nothing")
     args = parser.parse_args(argv)
 
-    desired = footfall_rules.rules(args.prefix, login_rule=not args.free_plan)
+    desired = footfall_rules.rules(args.prefix, owner_rule=not args.free_plan)
     if args.dry_run:
         print(json.dumps({"phase": PHASE, "zone_id": args.zone, "rules": desired}, indent=2))
         return 0

@@ -19,9 +19,15 @@ BEACONS_PER_VIEW_WORST_10S = 20
 VISITORS_BEHIND_ONE_IP = 15
 COLLECT_LIMIT = BEACONS_PER_VIEW_WORST_10S * VISITORS_BEHIND_ONE_IP
 COLLECT_TIMEOUT_SECONDS = 10  # the Free plan's only mitigation timeout
-LOGIN_LIMIT = 5  # the owner types a token; five tries in 10 s is already generous
-LOGIN_TIMEOUT_SECONDS = 600  # Pro and above; the Free plan has one rule only (see README)
-REF_COLLECT, REF_LOGIN = "footfall-collect", "footfall-login"
+# The owner's endpoints (login, dashboard, API, export, history plots): a person clicking
+# through the dashboard sends one request per click, a script should pace itself; 20 in 10 s
+# leaves room for both and makes guessing the token by brute force hopeless (with the Worker's
+# own count of failures per network, app/guards.py, and tokens it refuses when weak).
+OWNER_LIMIT = 20
+OWNER_TIMEOUT_SECONDS = 600  # Pro and above; the Free plan has one rule only (see README)
+REF_COLLECT, REF_OWNER = "footfall-collect", "footfall-owner"
+# Refs of footfall's earlier rules, replaced when the rules are applied again.
+RETIRED_REFS = frozenset({"footfall-login"})
 _PREFIX_RE = re.compile(r"^(/[A-Za-z0-9._~-]+)+$")  # the Worker's own FOOTFALL_PATH rule
 
 
@@ -29,7 +35,11 @@ def collection_paths(prefix: str) -> list[str]:
     return [f"{prefix}/{name}" for name in ("init", "heartbeat", "event")]
 
 
-def rules(prefix: str = "/_ff", login_rule: bool = True) -> list[dict]:
+def owner_paths(prefix: str) -> list[str]:
+    return [f"{prefix}/{name}" for name in ("dashboard", "logout", "api/v1/query", "api/v1/export")]
+
+
+def rules(prefix: str = "/_ff", owner_rule: bool = True) -> list[dict]:
     if not _PREFIX_RE.match(prefix):
         raise ValueError("FOOTFALL_PATH must look like /_ff")
     paths = " ".join(f'"{p}"' for p in collection_paths(prefix))
@@ -48,18 +58,23 @@ def rules(prefix: str = "/_ff", login_rule: bool = True) -> list[dict]:
             "enabled": True,
         }
     ]
-    if login_rule:
+    if owner_rule:
+        owner = " ".join(f'"{p}"' for p in owner_paths(prefix))
         out.append(
             {
-                "ref": REF_LOGIN,
-                "description": "footfall: dashboard login, per IP",
-                "expression": f'(http.request.uri.path eq "{prefix}/login" and http.request.method eq "POST")',
+                "ref": REF_OWNER,
+                "description": "footfall: login, dashboard, API, export and history plots, per IP",
+                "expression": (
+                    f'(http.request.uri.path eq "{prefix}/login" and http.request.method eq "POST")'
+                    f" or (http.request.uri.path in {{{owner}}})"
+                    f' or starts_with(http.request.uri.path, "{prefix}/history/")'
+                ),
                 "action": "block",
                 "ratelimit": {
                     "characteristics": ["ip.src", "cf.colo.id"],
                     "period": PERIOD_SECONDS,
-                    "requests_per_period": LOGIN_LIMIT,
-                    "mitigation_timeout": LOGIN_TIMEOUT_SECONDS,
+                    "requests_per_period": OWNER_LIMIT,
+                    "mitigation_timeout": OWNER_TIMEOUT_SECONDS,
                 },
                 "enabled": True,
             }
@@ -77,7 +92,7 @@ def _essence(rule: dict) -> dict:
 def merge(existing: list[dict], desired: list[dict]) -> list[dict] | None:
     """The phase's new rule list: the owner's other rules kept in place, footfall's replaced.
     None when nothing would change (so a second run does nothing)."""
-    ours = {r["ref"] for r in desired}
+    ours = {r["ref"] for r in desired} | RETIRED_REFS
     current = [_essence(r) for r in existing if r.get("ref") in ours]
     if current == [_essence(r) for r in desired]:
         return None

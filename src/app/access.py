@@ -35,6 +35,20 @@ async def is_owner(request: Request, settings: Settings, now_ms: int, store: Sto
     return generation is not None and generation == await sessions.current(store)
 
 
+def presents_credentials(request: Request) -> bool:
+    """An Authorization header or footfall's session cookie: something to check, right or wrong."""
+    return request.header("authorization") is not None or auth.cookie_value(request.header("cookie")) is not None
+
+
+def too_many_attempts(retry_after_s: int) -> Response:
+    return json_error(
+        429,
+        "too_many_attempts",
+        "too many wrong tokens or sessions from this network; try again later",
+        {"retry-after": str(retry_after_s)},
+    )
+
+
 def same_origin(request: Request) -> bool:
     """A form POST must come from a page of this site (SameSite=Strict is the first line).
     No Origin: not a browser form post (curl, scripts), and the token itself is the check."""

@@ -11,7 +11,7 @@ import traceback
 from collections.abc import Awaitable, Callable
 from typing import NamedTuple
 
-from app import access
+from app import access, guards
 from app.access import Access
 from app.context import Context
 from app.http import Request, Response, json_error, rejection_response
@@ -102,11 +102,18 @@ async def dispatch(routes: tuple[Route, ...], proxy: Handler, request: Request, 
         return _method_not_allowed(route)
     if route.access is Access.PUBLIC:  # no credentials to check (logout checks its own)
         return await _run(route, request._replace(params=params), ctx)
+    credentials = access.presents_credentials(request)
+    if credentials:
+        wait = guards.owner_locked_out(request.client.ip, ctx.now_ms)
+        if wait is not None:
+            return access.too_many_attempts(wait)
     try:
         owner = await access.is_owner(request, ctx.settings, ctx.now_ms, ctx.store)
     except StorageError as exc:
         log("error", "analytics storage failed", route=route.path, reason=str(exc))
         return storage_unavailable()
+    if credentials and not owner:
+        guards.owner_failed(request.client.ip, ctx.now_ms)
     if not access.allowed(route.access, owner, ctx.settings, ctx.site):
         return access.denied(route.access, ctx.settings)
     return await _run(route, request._replace(params=params), ctx._replace(owner=owner))

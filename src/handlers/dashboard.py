@@ -7,8 +7,19 @@ table's business (app/routes.py); these only answer.
 
 from urllib.parse import parse_qsl, unquote
 
-from app import sessions
-from app.access import Access, closed, denied, is_owner, may_read, new_nonce, page_headers, public_site, same_origin
+from app import guards, sessions
+from app.access import (
+    Access,
+    closed,
+    denied,
+    is_owner,
+    may_read,
+    new_nonce,
+    page_headers,
+    public_site,
+    same_origin,
+    too_many_attempts,
+)
 from app.context import Context
 from app.http import Request, Response, json_error, redirect
 from footfall import auth, history, render, stats, statsapi
@@ -46,9 +57,13 @@ async def login(request: Request, ctx: Context) -> Response:
         return Response(200, page_headers(nonce), render.login_page(settings.prefix, nonce))
     if not same_origin(request):
         return json_error(403, "cross_origin", "log in from the dashboard's own page")
+    wait = guards.owner_locked_out(request.client.ip, ctx.now_ms)
+    if wait is not None:
+        return too_many_attempts(wait)
     body = await request.read_body(MAX_FORM_BYTES)
     form = dict(parse_qsl(body.decode("utf-8", "replace")))
     if not auth.token_matches(form.get("token"), settings.dashboard_token):
+        guards.owner_failed(request.client.ip, ctx.now_ms)
         return Response(401, page_headers(nonce), render.login_page(settings.prefix, nonce, "That token is not right."))
     generation = await sessions.current(ctx.store)
     cookie = auth.set_cookie(auth.new_session(settings.dashboard_token, ctx.now_ms, generation), settings.prefix)

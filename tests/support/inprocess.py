@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from app import salts
+from app import guards, salts
 from app.context import Context, OriginTimeout, OriginUnreachable, localized
 from app.http import Client, Headers, Opaque, Request, Response
 from app.routes import ROUTES, SITE
@@ -152,6 +152,7 @@ class InProcess:
         self.site = site
         self.body_reads: list[tuple[int, int]] = []  # (limit + 1 asked for, bytes given) per read
         salts.forget()  # the isolate's salt cache belongs to another database
+        guards.forget()  # and so does its memory of recent senders
 
     # --- the clock ---------------------------------------------------------------------
     def advance(self, ms: int) -> None:

@@ -18,11 +18,12 @@ sys.path.insert(0, str(ROOT / "waf"))
 
 import rules  # noqa: E402
 
-_TOKEN = re.compile(r'\s*(\(|\)|\{|\}|"[^"]*"|[A-Za-z_.]+)')
+_TOKEN = re.compile(r'\s*(\(|\)|\{|\}|,|"[^"]*"|[A-Za-z_.]+)')
 
 
 def evaluate(expression: str, path: str, method: str) -> bool:
-    """Evaluate `field eq "v"`, `field in {"a" "b"}`, `and`, `or` and parentheses."""
+    """Evaluate `field eq "v"`, `field in {"a" "b"}`, `starts_with(field, "v")`, `and`, `or`
+    and parentheses."""
     tokens = [t for t in _TOKEN.findall(expression)]
     assert "".join(tokens).replace(" ", "") == expression.replace(" ", ""), "unexpected syntax"
     fields = {"http.request.uri.path": path, "http.request.method": method}
@@ -34,6 +35,14 @@ def evaluate(expression: str, path: str, method: str) -> bool:
         return tokens[pos - 1]
 
     def primary():
+        if tokens[pos] == "starts_with":
+            take()
+            assert take() == "("
+            field = take()
+            assert take() == ","
+            value = take().strip('"')
+            assert take() == ")"
+            return fields[field].startswith(value)
         if tokens[pos] == "(":
             take()
             value = disjunction()
@@ -75,7 +84,7 @@ def test_payload_shape():
         rl = rule["ratelimit"]
         assert rl["characteristics"] == ["ip.src", "cf.colo.id"]
         assert rl["period"] == 10 and rl["mitigation_timeout"] >= rl["period"] and rl["requests_per_period"] > 0
-    assert [r["ref"] for r in rules.rules("/_ff", login_rule=False)] == ["footfall-collect"]
+    assert [r["ref"] for r in rules.rules("/_ff", owner_rule=False)] == ["footfall-collect"]
 
 
 def test_collection_threshold_comes_from_the_tracker_schedule():
@@ -97,28 +106,46 @@ PREFIXES = st.lists(
 
 @given(PREFIXES)
 def test_expressions_match_exactly_the_intended_paths(prefix):
-    collect, login = rules.rules(prefix)
+    collect, owner = rules.rules(prefix)
     for path in rules.collection_paths(prefix):
         assert evaluate(collect["expression"], path, "POST")
-        assert not evaluate(login["expression"], path, "POST")
-    assert evaluate(login["expression"], f"{prefix}/login", "POST")
-    assert not evaluate(login["expression"], f"{prefix}/login", "GET")
+        assert not evaluate(owner["expression"], path, "POST")
+    assert evaluate(owner["expression"], f"{prefix}/login", "POST")
+    assert not evaluate(owner["expression"], f"{prefix}/login", "GET")
+    # Every endpoint that checks the owner's token or session: Bearer guesses are limited too.
+    for path in (*rules.owner_paths(prefix), f"{prefix}/history/blog/post.svg", f"{prefix}/history/.svg"):
+        for method in ("GET", "POST"):
+            assert evaluate(owner["expression"], path, method), path
     for other in (
         prefix,
         f"{prefix}/",
         f"{prefix}/init/x",
         f"{prefix}/initx",
         f"{prefix}/script.js",
-        f"{prefix}/dashboard",
         f"/blog{prefix}/init",
+        f"/blog{prefix}/history/x.svg",
         "/",
         f"{prefix}/login/x",
+        f"{prefix}/dashboardx",
         prefix.upper() + "/init",
     ):
-        if other in rules.collection_paths(prefix):
-            continue
-        assert not evaluate(collect["expression"], other, "POST"), other
-        assert not evaluate(login["expression"], other, "POST") or other == f"{prefix}/login"
+        if other not in rules.collection_paths(prefix):
+            assert not evaluate(collect["expression"], other, "POST"), other
+        assert not evaluate(owner["expression"], other, "POST"), other
+        assert not evaluate(owner["expression"], other, "GET"), other
+
+
+def test_applying_again_replaces_the_retired_login_rule():
+    retired = {
+        "ref": "footfall-login",
+        "description": "footfall: dashboard login, per IP",
+        "expression": '(http.request.uri.path eq "/_ff/login" and http.request.method eq "POST")',
+        "action": "block",
+        "ratelimit": {"characteristics": ["ip.src"], "period": 10, "requests_per_period": 5, "mitigation_timeout": 600},
+        "enabled": True,
+    }
+    merged = rules.merge([retired], rules.rules("/_ff"))
+    assert [r["ref"] for r in merged] == ["footfall-collect", "footfall-owner"]
 
 
 def test_a_bad_prefix_is_refused():

@@ -1,0 +1,46 @@
+"""The isolate's short memory of who is doing what (footfall/recent.py), and the limits on it.
+
+- Failed owner credentials per network: after MAX_OWNER_FAILURES in a window, the owner's
+  endpoints and the login answer 429 for the rest of it, credentials unchecked (a guess that
+  is never checked is worth nothing). The WAF rule footfall-owner (waf/rules.py) does the same
+  before the Worker; this is the line that needs no Cloudflare plan.
+- Visitor ids per network: many different visitor ids from one network in a minute (a client
+  rotating its user agent) is a bot signal (footfall/profile.py).
+
+Module-level, so it lives as long as the isolate; a test that needs a fresh memory calls
+`forget()`.
+"""
+
+from footfall import recent
+
+OWNER_FAILURE_WINDOW_MS = 10 * 60 * 1000
+MAX_OWNER_FAILURES = 10
+VISITOR_WINDOW_MS = 60 * 1000
+_MAX_NETWORKS = 10_000
+
+owner_failures = recent.Tally(OWNER_FAILURE_WINDOW_MS, _MAX_NETWORKS)
+visitor_ids = recent.Distinct(VISITOR_WINDOW_MS, _MAX_NETWORKS, cap=64)
+
+
+def forget() -> None:
+    global owner_failures, visitor_ids
+    owner_failures = recent.Tally(OWNER_FAILURE_WINDOW_MS, _MAX_NETWORKS)
+    visitor_ids = recent.Distinct(VISITOR_WINDOW_MS, _MAX_NETWORKS, cap=64)
+
+
+def owner_locked_out(ip: str, now_ms: int) -> int | None:
+    """Seconds until this network may try the owner's credentials again, or None."""
+    if owner_failures.count(recent.network_of(ip), now_ms) < MAX_OWNER_FAILURES:
+        return None
+    return (OWNER_FAILURE_WINDOW_MS - now_ms % OWNER_FAILURE_WINDOW_MS) // 1000 + 1
+
+
+def owner_failed(ip: str, now_ms: int) -> None:
+    owner_failures.add(recent.network_of(ip), now_ms)
+
+
+def visitor_ids_from(ip: str, visitor: str | None, now_ms: int) -> int:
+    """How many different visitor ids this network has shown this minute, this one included."""
+    if visitor is None:
+        return 0
+    return visitor_ids.add(recent.network_of(ip), visitor, now_ms)
