@@ -39,3 +39,7 @@ MAX_TOTAL_SECONDS = 7 * 24 * 3600
 MAX_SEQ = 1_000_000
 # A heartbeat's scroll depth: the deepest point reached, in % of the page.
 MAX_SCROLL_PERCENT = 100
+# Events one page load may add: a person clicks a few links, downloads a file, signs up once;
+# 50 is far beyond that and bounds what one uuid can add (events without `seq` are never
+# deduplicated). Events also stop 6 hours after the page load, as heartbeats do.
+MAX_EVENTS_PER_PAGE_LOAD = 50

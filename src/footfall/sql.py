@@ -10,11 +10,13 @@ Each collection request is one statement, one D1 round trip:
   so a duplicated or reordered beacon changes nothing; without it, the delta is added. The
   deepest scroll point reported is kept the same way (the largest seen).
 - /event inserts only when its page load exists on the same site (INSERT ... SELECT), keyed
-  by (uuid, seq): a repeated event updates nothing but still finds its row (changes = 1),
-  so only an unknown page load gives 0.
+  by (uuid, seq): a repeated event updates nothing but still finds its row (changes = 1).
+  Within 6 hours of the page load and up to MAX_EVENTS_PER_PAGE_LOAD events; 0 changes is
+  then explained by one more read (EVENT_REFUSAL), on that path only.
 """
 
 from footfall.days import HEARTBEAT_WINDOW_MS
+from footfall.limits import MAX_EVENTS_PER_PAGE_LOAD
 
 # How far back /init looks for the proxy's hit of the same page (the page, then its script,
 # then the beacon: seconds at most; minutes allow slow connections).
@@ -47,11 +49,24 @@ WHERE uuid = ?3 AND site = ?4
 RETURNING ?1 - ts <= {HEARTBEAT_WINDOW_MS} AS accepted
 """
 
-INSERT_EVENT = """
+# An event is stored only within HEARTBEAT_WINDOW_MS of its page load and while the page load
+# has fewer than MAX_EVENTS_PER_PAGE_LOAD events (a repeated event is still found). Counting
+# reads at most that many entries of the events primary key.
+INSERT_EVENT = f"""
 INSERT INTO events (uuid, seq, site, ts, day, type, name, path, url, anchor_text, bot_class)
-SELECT uuid, ?, site, ?, ?, ?, ?, ?, ?, ?, bot_class
-FROM pageviews WHERE uuid = ? AND site = ?
+SELECT uuid, ?1, site, ?2, ?3, ?4, ?5, ?6, ?7, ?8, bot_class
+FROM pageviews
+WHERE uuid = ?9 AND site = ?10 AND ?2 - ts <= {HEARTBEAT_WINDOW_MS}
+  AND ((SELECT COUNT(*) FROM events WHERE uuid = ?9) < {MAX_EVENTS_PER_PAGE_LOAD}
+       OR EXISTS (SELECT 1 FROM events WHERE uuid = ?9 AND seq = ?1))
 ON CONFLICT (uuid, seq) DO UPDATE SET seq = excluded.seq
+"""
+
+# Why an event changed nothing (read only then): no page load (401), or one that is too old or
+# has all the events it may have (202).
+EVENT_REFUSAL = f"""
+SELECT ?1 - ts > {HEARTBEAT_WINDOW_MS} AS too_old, (SELECT COUNT(*) FROM events WHERE uuid = ?2) AS events
+FROM pageviews WHERE uuid = ?2 AND site = ?3
 """
 
 INSERT_HIT = """

@@ -76,6 +76,11 @@ def event(record: Event, site: str, now_ms: int, offset_minutes: int = 0) -> Sta
     )
 
 
+def event_refusal(record: Event, site: str, now_ms: int) -> Statement:
+    """Why an event was not stored (see sql.EVENT_REFUSAL)."""
+    return Statement("event_refusal", sql.EVENT_REFUSAL, (now_ms, record.uuid, site))
+
+
 def hit(path: str, status: int, site: str, now_ms: int, offset_minutes: int, who: Profile) -> Statement:
     return Statement(
         "insert_hit",

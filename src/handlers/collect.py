@@ -11,7 +11,7 @@ means the page load is unknown (401) or already stored (a retried /init, still 2
 from app.context import Context
 from app.http import Request, Response, json_error, no_content
 from footfall import body, payload, privacy, writes
-from footfall.limits import MAX_BODY_BYTES
+from footfall.limits import MAX_BODY_BYTES, MAX_EVENTS_PER_PAGE_LOAD
 from handlers.visitors import profile_of
 
 
@@ -41,9 +41,7 @@ async def heartbeat(request: Request, ctx: Context) -> Response:
     if result.changes == 0:
         return _unknown_page_load()
     if result.rows and not result.rows[0].get("accepted"):
-        return Response(
-            202, {"cache-control": "no-store", "x-footfall-ignored": "heartbeat more than 6 hours after the page load"}
-        )
+        return _ignored("heartbeat more than 6 hours after the page load")
     return no_content()
 
 
@@ -52,9 +50,19 @@ async def event(request: Request, ctx: Context) -> Response:
         return no_content()
     record = payload.parse_event(await _receive(request), ctx.settings.event_names)
     result = await ctx.store.execute(writes.event(record, ctx.site, ctx.now_ms, ctx.settings.day_offset_minutes))
-    if result.changes == 0:
+    if result.changes:
+        return no_content()
+    why = await ctx.store.execute(writes.event_refusal(record, ctx.site, ctx.now_ms))
+    if not why.rows:
         return _unknown_page_load()
-    return no_content()
+    if why.rows[0]["too_old"]:
+        return _ignored("event more than 6 hours after the page load")
+    return _ignored(f"the page load already has {MAX_EVENTS_PER_PAGE_LOAD} events")
+
+
+def _ignored(reason: str) -> Response:
+    """Accepted and not stored, and why (the wire contract's 202)."""
+    return Response(202, {"cache-control": "no-store", "x-footfall-ignored": reason})
 
 
 def _unknown_page_load() -> Response:
