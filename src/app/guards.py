@@ -39,8 +39,9 @@ def owner_failed(ip: str, now_ms: int) -> None:
     owner_failures.add(recent.network_of(ip), now_ms)
 
 
-def visitor_ids_from(ip: str, visitor: str | None, now_ms: int) -> int:
-    """How many different visitor ids this network has shown this minute, this one included."""
+def visitor_ids_from(site: str, ip: str, visitor: str | None, now_ms: int) -> int:
+    """How many different visitor ids this network has shown on `site` this minute, this one
+    included (ids differ per site by design, so sites are counted apart)."""
     if visitor is None:
         return 0
-    return visitor_ids.add(recent.network_of(ip), visitor, now_ms)
+    return visitor_ids.add(f"{site}\x00{recent.network_of(ip)}", visitor, now_ms)

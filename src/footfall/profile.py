@@ -64,3 +64,24 @@ def build(client: Client, site: str, visitor_mode: str, salt: bytes | None) -> P
     )
     device = useragent.parse(ua, client.ch_ua, client.ch_mobile, client.ch_platform)
     return Profile(visitor, _country(client.country), device.browser, device.os, device.device, verdict)
+
+
+# Different visitor ids from one network (an IPv4 address, an IPv6 /64) in one minute, as the
+# isolate counts them (app/guards.py), beyond which the client is taken to be rotating its user
+# agent: a home or an office rarely shows more on one site in one minute, a script rotating
+# user agents shows one per request. The first BUSY_NETWORK_VISITORS stay as they were.
+BUSY_NETWORK_VISITORS = 10
+BUSY_NETWORK_REASON = "net:many-visitor-ids"
+BUSY_NETWORK_SCORE = 60
+
+
+def flag_busy_network(who: Profile, visitor_ids: int) -> Profile:
+    """`who`, set apart from people when its network has shown more than BUSY_NETWORK_VISITORS
+    visitor ids this minute: the reason added, the score raised, a people class made
+    other_bot (a named bot keeps its class)."""
+    if visitor_ids <= BUSY_NETWORK_VISITORS:
+        return who
+    verdict = who.verdict
+    bot_class = bots.OTHER_BOT if verdict.bot_class in bots.PEOPLE else verdict.bot_class
+    score = min(100, max(verdict.score + BUSY_NETWORK_SCORE, BUSY_NETWORK_SCORE))
+    return who._replace(verdict=bots.Verdict(bot_class, score, (*verdict.reasons, BUSY_NETWORK_REASON)))

@@ -22,7 +22,7 @@ from app.access import (
 )
 from app.context import Context
 from app.http import Request, Response, json_error, redirect
-from footfall import auth, history, render, stats, statsapi
+from footfall import auth, history, reasons, render, stats, statsapi
 from footfall.days import local_day
 
 MAX_FORM_BYTES = 4096
@@ -36,6 +36,9 @@ async def show(request: Request, ctx: Context) -> Response:
     report, rows_read = await stats.report(ctx.store, query)
     if not ctx.owner:  # a stranger's site menu names the public sites only
         report["sites"] = [s for s in report["sites"] if public_site(ctx.settings, s)]
+    if query.day_from <= query.today <= query.day_to:
+        pages, hits = await ctx.store.batch(reasons.plan(query.site, query.today))
+        report["bot_reasons"] = reasons.tally(pages.rows, hits.rows)
     nonce = new_nonce()
     html = render.page(
         report,

@@ -1,7 +1,7 @@
 """The profile of the request's sender (visitor id, device, bot verdict), for the handlers
 that store one: /init and the proxy's server-side hits."""
 
-from app import salts
+from app import guards, salts
 from app.context import Context
 from app.http import Request
 from footfall import profile, visitors
@@ -28,8 +28,10 @@ def client_of(request: Request) -> profile.Client:
 
 
 async def profile_of(request: Request, ctx: Context) -> profile.Profile:
-    """Needs the day's salt: a D1 read the first time an isolate sees a day, memory after."""
+    """Needs the day's salt: a D1 read the first time an isolate sees a day, memory after.
+    Many visitor ids from one network in a minute set the sender apart (app/guards.py)."""
     salt = None
     if ctx.settings.visitor_id == visitors.SALTED_HASH:
         salt = await salts.salt_for(ctx.store, local_day(ctx.now_ms, ctx.settings.day_offset_minutes))
-    return profile.build(client_of(request), ctx.site, ctx.settings.visitor_id, salt)
+    who = profile.build(client_of(request), ctx.site, ctx.settings.visitor_id, salt)
+    return profile.flag_busy_network(who, guards.visitor_ids_from(ctx.site, request.client.ip, who.visitor, ctx.now_ms))
