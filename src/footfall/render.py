@@ -182,27 +182,18 @@ def page(report: dict, *, prefix: str, period: str, params: dict, nonce: str, pu
             )
             + _table(
                 ["Class and page", "Hits"], [[escape(x["value"]), _num(x["pageviews"])] for x in bots["bot_page"][:20]]
-            )
-            + (
-                _table(
-                    ["Why (today)", "Page loads", "Server hits"],
-                    [[escape(r["reason"]), _num(r["pageviews"]), _num(r["hits"])] for r in report["bot_reasons"][:20]],
-                )
-                if "bot_reasons" in report
-                else ""
             ),
         )
     )
     sections.append(
         _section(
             "Tracking coverage",
-            '<p class="muted">The share of the HTML pages the proxy served to people that the '
-            "tracker reported, matched per visitor and page (pages shown again from the browser's "
-            "cache count on neither side): the rest had JavaScript off or a blocker on.</p>"
+            '<p class="muted">Page views the tracker reported, per person '
+            "HTML page the proxy served: the rest had JavaScript off or a blocker on.</p>"
             + _table(
-                ["Day", "Pages served", "Reported", "Coverage"],
+                ["Day", "Page views", "Pages served", "Coverage"],
                 [
-                    [escape(d["day"]), _num(d["hits"]), _num(d["tracked"]), _pct(d["coverage"])]
+                    [escape(d["day"]), _num(d["pageviews"]), _num(d["hits"]), _pct(d["coverage"])]
                     for d in reversed(series)
                 ],
             ),
