@@ -182,6 +182,14 @@ def page(report: dict, *, prefix: str, period: str, params: dict, nonce: str, pu
             )
             + _table(
                 ["Class and page", "Hits"], [[escape(x["value"]), _num(x["pageviews"])] for x in bots["bot_page"][:20]]
+            )
+            + (
+                _table(
+                    ["Why (today)", "Page loads", "Server hits"],
+                    [[escape(r["reason"]), _num(r["pageviews"]), _num(r["hits"])] for r in report["bot_reasons"][:20]],
+                )
+                if "bot_reasons" in report
+                else ""
             ),
         )
     )
