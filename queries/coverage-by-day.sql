@@ -1,7 +1,9 @@
--- Tracking coverage per day: page views the tracker reported / person HTML pages the proxy
--- served. Below 1: visitors with JavaScript off or an ad blocker.
-SELECT day, SUM(views) AS tracked_page_views, SUM(hits) AS pages_served,
-       ROUND(1.0 * SUM(views) / NULLIF(SUM(hits), 0), 3) AS coverage
+-- Tracking coverage per day: the person HTML pages the proxy served (304s to a revalidating
+-- browser included) that the tracker reported. Matched per visitor and page (footfall/coverage.py),
+-- so pages shown again from the browser's cache never lift it above 1. Below 1: visitors with
+-- JavaScript off or an ad blocker.
+SELECT day, SUM(tracked) AS tracked_pages, SUM(hits) AS pages_served,
+       ROUND(1.0 * SUM(tracked) / NULLIF(SUM(hits), 0), 3) AS coverage
 FROM live_daily_pages
 WHERE day >= date((SELECT day FROM local_today), '-29 days')
 GROUP BY day ORDER BY day;

@@ -18,7 +18,8 @@ EXPORT_TABLES = {
     "events": ("uuid, seq, site, ts, day, type, name, path, url, anchor_text, bot_class", "ts, uuid, seq"),
     "hits": ("id, site, ts, day, path, status, visitor, country, bot_class, bot_score, bot_reasons", "id"),
     "daily_pages": (
-        "site, day, path, views, visitors, visits, bounces, seconds_sum, seconds_count, seconds_hist, hits, not_found",
+        "site, day, path, views, visitors, visits, bounces, seconds_sum, seconds_count, seconds_hist, hits, not_found, "
+        "tracked",
         "day, path",
     ),
     "daily_dimensions": ("site, day, dimension, value, views, visitors", "day, dimension, value"),

@@ -10,7 +10,9 @@ takes a new migration that drops and creates the views again with this module's 
 
 from footfall import queries
 
-_PAGE_COLUMNS = "site, day, path, views, visitors, visits, bounces, seconds_sum, seconds_count, hits, not_found"
+_PAGE_COLUMNS = (
+    "site, day, path, views, visitors, visits, bounces, seconds_sum, seconds_count, hits, not_found, tracked"
+)
 _DIM_COLUMNS = "site, day, dimension, value, views, visitors, visits, bounces"
 _EVENT_COLUMNS = "site, day, type, name, url, count, visitors"
 _UNROLLED = queries.Scope(None, None, unrolled=True)
@@ -26,15 +28,17 @@ def pages() -> str:
     fresh = _sql(queries.pages(_UNROLLED))
     hits = _sql(queries.hits(_UNROLLED))
     return f"""CREATE VIEW live_daily_pages AS
-SELECT {_PAGE_COLUMNS} FROM daily_pages WHERE day <= {queries.DONE}
+SELECT {_PAGE_COLUMNS.replace("tracked", "COALESCE(tracked, MIN(views, hits)) AS tracked")}
+FROM daily_pages WHERE day <= {queries.DONE}
 UNION ALL
 SELECT site, day, path, SUM(views), SUM(visitors), SUM(visits), SUM(bounces), SUM(seconds_sum),
-       SUM(seconds_count), SUM(hits), SUM(not_found)
+       SUM(seconds_count), SUM(hits), SUM(not_found), SUM(tracked)
 FROM (
-  SELECT site, day, path, views, visitors, visits, bounces, seconds_sum, seconds_count, 0 AS hits, 0 AS not_found
+  SELECT site, day, path, views, visitors, visits, bounces, seconds_sum, seconds_count, 0 AS hits, 0 AS not_found,
+         0 AS tracked
   FROM ({fresh})
   UNION ALL
-  SELECT site, day, path, 0, 0, 0, 0, 0, 0, hits, not_found FROM ({hits})
+  SELECT site, day, path, 0, 0, 0, 0, 0, 0, hits, not_found, tracked FROM ({hits})
 )
 GROUP BY site, day, path;"""
 

@@ -22,6 +22,10 @@ HIT_FILTERS = dimensions.HIT_FILTERS
 DIMENSIONS = dimensions.ROLLED_UP
 
 
+# A page the proxy served to a person: a 2xx answer, or a 304 to a document request (a browser
+# revalidating the copy it has cached, on a reload: it shows the page, the tracker counts it).
+SERVED_HIT = "(status BETWEEN 200 AND 299 OR status = 304)"
+
 # The last day the daily job rolled up ('' before its first run), read inside a statement.
 DONE = "(SELECT COALESCE(MAX(done_until), '') FROM maintenance WHERE task = 'rollup')"
 
@@ -141,16 +145,30 @@ LEFT JOIN entry_pages e ON e.site = a.site AND e.day = a.day AND e.path = a.path
 
 
 def hits(scope: Scope) -> tuple[str, list]:
-    """Per (site, day, path): person HTML pages the proxy served (2xx) and 404s."""
+    """Per (site, day, path): person HTML pages the proxy served (2xx, 304), 404s, and the
+    served pages the tracker reported (tracked): per visitor, the fewer of their page views and
+    their pages served (footfall.coverage)."""
     where, params = scope.where(only=HIT_FILTERS)
+    views_where, views_params = people_views(
+        scope._replace(filters=tuple(f for f in scope.filters if f[0] in HIT_FILTERS))
+    )
     return (
         f"""
-SELECT site, day, path, SUM(status BETWEEN 200 AND 299) AS hits, SUM(status = 404) AS not_found
-FROM hits WHERE {where} AND bot_class IN {PEOPLE_SQL}
+SELECT site, day, path, SUM(h) AS hits, SUM(nf) AS not_found, SUM(MIN(h, v)) AS tracked
+FROM (
+  SELECT site, day, path, visitor, SUM(h) AS h, SUM(nf) AS nf, SUM(v) AS v
+  FROM (
+    SELECT site, day, path, visitor, {SERVED_HIT} AS h, status = 404 AS nf, 0 AS v
+    FROM hits WHERE {where} AND bot_class IN {PEOPLE_SQL}
+    UNION ALL
+    SELECT site, day, path, visitor, 0, 0, 1 FROM pageviews WHERE {views_where}
+  )
+  GROUP BY site, day, path, visitor
+)
 GROUP BY site, day, path
-HAVING SUM(status BETWEEN 200 AND 299) + SUM(status = 404) > 0
+HAVING SUM(h) + SUM(nf) > 0
 """,
-        params,
+        params + views_params,
     )
 
 
@@ -267,13 +285,13 @@ def event_rows(scope: Scope) -> tuple[str, list]:
 
 
 def hit_counts(scope: Scope) -> tuple[str, list]:
-    """Per (day, path, status, class): the proxy's hits, in one scan."""
+    """Per (day, path, visitor, status, class): the proxy's hits, in one scan (per visitor, so
+    that coverage can match them with the visitor's page views: footfall.coverage)."""
     where, params = scope.where(only=HIT_FILTERS)
     return (
         f"""
-SELECT day, path, status, COALESCE(bot_class, 'unknown') AS bot_class, COUNT(*) AS n,
-       COUNT(DISTINCT visitor) AS visitors
-FROM hits WHERE {where} GROUP BY day, path, status, bot_class
+SELECT day, path, visitor, status, COALESCE(bot_class, 'unknown') AS bot_class, COUNT(*) AS n
+FROM hits WHERE {where} GROUP BY day, path, visitor, status, bot_class
 """,
         params,
     )

@@ -196,12 +196,13 @@ def page(report: dict, *, prefix: str, period: str, params: dict, nonce: str, pu
     sections.append(
         _section(
             "Tracking coverage",
-            '<p class="muted">Page views the tracker reported, per person '
-            "HTML page the proxy served: the rest had JavaScript off or a blocker on.</p>"
+            '<p class="muted">The share of the HTML pages the proxy served to people that the '
+            "tracker reported, matched per visitor and page (pages shown again from the browser's "
+            "cache count on neither side): the rest had JavaScript off or a blocker on.</p>"
             + _table(
-                ["Day", "Page views", "Pages served", "Coverage"],
+                ["Day", "Pages served", "Reported", "Coverage"],
                 [
-                    [escape(d["day"]), _num(d["pageviews"]), _num(d["hits"]), _pct(d["coverage"])]
+                    [escape(d["day"]), _num(d["hits"]), _num(d["tracked"]), _pct(d["coverage"])]
                     for d in reversed(series)
                 ],
             ),

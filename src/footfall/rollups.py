@@ -11,7 +11,7 @@ page view. A visit ends after 30 minutes without activity; a bounce is a visit o
 view with under 10 seconds on it.
 """
 
-from footfall import queries
+from footfall import insights, queries
 from footfall.days import local_day, month_bounds, shift_day
 from footfall.store import Statement
 
@@ -30,13 +30,19 @@ DELETE_MONTH = tuple(
 )
 _SUMS = "SUM(views), SUM(visitors), SUM(visits), SUM(bounces), SUM(seconds_sum), SUM(seconds_count)"
 
-# After a day's daily rows are in (same batch): its per-site totals.
+# After a day's daily rows are in (same batch): its per-site totals, with the day's histogram
+# of time on page (the chart's median per day, week or month: footfall.series).
 ROLLUP_TOTALS = """
-INSERT INTO daily_totals (site, day, views, visitors, visits, bounces, seconds_sum, seconds_count, hits, not_found)
+INSERT INTO daily_totals (site, day, views, visitors, visits, bounces, seconds_sum, seconds_count, hits, not_found,
+                          tracked, seconds_hist)
 SELECT p.site, p.day, SUM(p.views),
        COALESCE((SELECT d.visitors FROM daily_dimensions d WHERE d.site = p.site AND d.day = p.day
                  AND d.dimension = 'total' AND d.value = 'all'), 0),
-       SUM(p.visits), SUM(p.bounces), SUM(p.seconds_sum), SUM(p.seconds_count), SUM(p.hits), SUM(p.not_found)
+       SUM(p.visits), SUM(p.bounces), SUM(p.seconds_sum), SUM(p.seconds_count), SUM(p.hits), SUM(p.not_found),
+       SUM(COALESCE(p.tracked, 0)),
+       COALESCE((SELECT json_group_object(k, n) FROM (
+                   SELECT j.key AS k, SUM(j.value) AS n FROM daily_pages d2, json_each(d2.seconds_hist) j
+                   WHERE d2.site = p.site AND d2.day = p.day GROUP BY j.key)), '{}')
 FROM daily_pages p WHERE p.day = ? GROUP BY p.site, p.day
 """
 
@@ -46,12 +52,12 @@ ROLLUP_MONTH = (
         "rollup_monthly_pages",
         f"""
 INSERT INTO monthly_pages (site, month, path, views, visitors, visits, bounces, seconds_sum, seconds_count,
-                           seconds_hist, hits, not_found)
+                           seconds_hist, hits, not_found, tracked)
 SELECT d.site, ?1, d.path, {_SUMS},
        COALESCE((SELECT json_group_object(k, n) FROM (
                    SELECT j.key AS k, SUM(j.value) AS n FROM daily_pages d2, json_each(d2.seconds_hist) j
                    WHERE d2.site = d.site AND d2.path = d.path AND d2.day BETWEEN ?2 AND ?3 GROUP BY j.key)), '{{}}'),
-       SUM(hits), SUM(not_found)
+       SUM(hits), SUM(not_found), SUM(COALESCE(tracked, MIN(views, hits)))
 FROM daily_pages d WHERE d.day BETWEEN ?2 AND ?3 GROUP BY d.site, d.path
 """,
     ),
@@ -85,12 +91,14 @@ def _statements(day: str) -> list[tuple[str, str, list]]:
     visit_dims = "INSERT INTO daily_dimensions (site, day, dimension, value, views, visitors, visits, bounces) "
     out = [
         ("rollup_pages", f"INSERT INTO daily_pages ({_PAGE_COLUMNS}) {pages_sql}", pages_params),
-        # The proxy's view of the same pages: person HTML pages served (coverage) and 404s.
+        # The proxy's view of the same pages: person HTML pages served, those the tracker
+        # reported (coverage) and 404s.
         (
             "rollup_hits",
-            f"INSERT INTO daily_pages ({_PAGE_COLUMNS}, hits, not_found) "
-            f"SELECT site, day, path, 0, 0, 0, 0, 0, 0, '{{}}', hits, not_found FROM ({hits_sql}) WHERE true "
-            f"ON CONFLICT (site, day, path) DO UPDATE SET hits = excluded.hits, not_found = excluded.not_found",
+            f"INSERT INTO daily_pages ({_PAGE_COLUMNS}, hits, not_found, tracked) "
+            f"SELECT site, day, path, 0, 0, 0, 0, 0, 0, '{{}}', hits, not_found, tracked FROM ({hits_sql}) WHERE true "
+            f"ON CONFLICT (site, day, path) DO UPDATE SET hits = excluded.hits, not_found = excluded.not_found, "
+            f"tracked = excluded.tracked",
             hits_params,
         ),
     ]
@@ -160,14 +168,16 @@ PURGES = (
 )
 
 
-def rollup_day(day: str, now_ms: int) -> list[Statement]:
-    """One day's rollup, and its month's, as one batch (one transaction)."""
+def rollup_day(day: str, now_ms: int, found: insights.Definitions | None = None) -> list[Statement]:
+    """One day's rollup, and its month's, as one batch (one transaction); with the goals and
+    funnels `found`, their conversions, event properties and exits too (footfall.insights)."""
     statements = [Statement(name, sql, (day,)) for name, sql in DELETE_DAY]
     statements += [Statement(name, sql, tuple(params)) for name, sql, params in _statements(day)]
     statements.append(Statement("rollup_totals", ROLLUP_TOTALS, (day,)))
     month = month_bounds(day)
     statements += [Statement(name, sql, (month[0],)) for name, sql in DELETE_MONTH]
     statements += [Statement(name, sql, month) for name, sql in ROLLUP_MONTH]
+    statements += insights.rollup(day, found or insights.Definitions([], []))
     statements.append(Statement("mark_done", MARK_DONE, (day, now_ms)))
     return statements
 

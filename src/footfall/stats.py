@@ -18,8 +18,7 @@ from collections import defaultdict
 from datetime import date, timedelta
 from typing import NamedTuple
 
-from footfall import queries, storage, visits
-from footfall.bots import PEOPLE
+from footfall import coverage, queries, storage, visits
 from footfall.days import days_between, days_touched, shift_day
 from footfall.store import Statement, Store
 
@@ -57,7 +56,9 @@ def _parts(q: Query) -> tuple[tuple[str, str] | None, tuple[str, str] | None, st
     return rollup, (q.day_from, q.day_to), None
 
 
-_PAGE_SUMS = "path, views, visitors, visits, bounces, seconds_sum, seconds_count, seconds_hist, hits, not_found"
+_PAGE_SUMS = (
+    "path, views, visitors, visits, bounces, seconds_sum, seconds_count, seconds_hist, hits, not_found, tracked"
+)
 _DIM_SUMS = "dimension, value, views, visitors, visits, bounces"
 _EVENT_SUMS = "type, name, url, SUM(count) AS count, SUM(visitors) AS visitors"
 
@@ -88,7 +89,8 @@ def plan(q: Query, use_months: bool = True) -> list[Statement]:
         out.append(
             Statement(
                 "r_series",
-                f"SELECT day, views, visitors, visits, bounces, hits FROM daily_totals WHERE site = ? AND {rolled}",
+                f"SELECT day, views, visitors, visits, bounces, hits, tracked, seconds_hist FROM daily_totals "
+                f"WHERE site = ? AND {rolled}",
                 (q.site, *rollup),
             )
         )
@@ -155,34 +157,6 @@ def plan(q: Query, use_months: bool = True) -> list[Statement]:
         )
     )
     return out
-
-
-def _from_hit_counts(rows: list[dict]) -> dict[str, list[dict]]:
-    """The proxy's hits per (day, path, status, class) -> coverage and 404s per page, classes, bot pages."""
-    pages: dict[tuple, dict] = defaultdict(lambda: {"hits": 0, "not_found": 0})
-    by_class: dict[str, list] = defaultdict(lambda: [0, 0])
-    bot_pages: dict[str, list] = defaultdict(lambda: [0, 0])
-    for r in rows:
-        people = r["bot_class"] in PEOPLE
-        if people and 200 <= r["status"] <= 299:
-            pages[(r["day"], r["path"])]["hits"] += r["n"]
-        elif people and r["status"] == 404:
-            pages[(r["day"], r["path"])]["not_found"] += r["n"]
-        by_class[r["bot_class"]][0] += r["n"]
-        by_class[r["bot_class"]][1] += r["visitors"]  # summed over pages: an upper bound
-        if not people:
-            entry = bot_pages[f"{r['bot_class']} {r['path']}"]
-            entry[0] += r["n"]
-            entry[1] += r["visitors"]
-    return {
-        "t_hits": [{"day": d, "path": p, **v} for (d, p), v in pages.items()],
-        "t_hit_class": [
-            {"dimension": "hit_class", "value": c, "views": n, "visitors": v} for c, (n, v) in by_class.items()
-        ],
-        "t_bot_page": [
-            {"dimension": "bot_page", "value": k, "views": n, "visitors": v} for k, (n, v) in bot_pages.items()
-        ],
-    }
 
 
 def _classes(rows: list[dict]) -> list[dict]:
@@ -262,7 +236,7 @@ def assemble(q: Query, rows: dict[str, list[dict]]) -> dict:
     fresh = visits.aggregate(raw_rows, q.filters, queries.FILTER_COLUMNS)
     raw_events = visits.events_of(rows.pop("t_events", []), raw_rows, fresh["uuids"])
     if "t_hit_counts" in rows:
-        rows.update(_from_hit_counts(rows.pop("t_hit_counts")))
+        rows.update(coverage.from_hit_counts(rows.pop("t_hit_counts"), fresh["views_by_visitor"]))
     page: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     hists: dict[str, dict[int, int]] = defaultdict(dict)
     day: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
@@ -271,14 +245,17 @@ def assemble(q: Query, rows: dict[str, list[dict]]) -> dict:
         p = page[r["path"]]
         for key in ("views", "visitors", "visits", "bounces", "seconds_sum", "seconds_count", "hits", "not_found"):
             p[key] += r.get(key) or 0
+        p["tracked"] += coverage.tracked_of(r)
         _merge_hist(hists[r["path"]], r.get("seconds_hist"))
     # The daily chart: rolled-up days from daily_totals, later days (or a filtered range) from raw rows.
     for r in rows.get("r_series", []) + fresh["t_totals"]:
         d = day[r["day"]]
         for key in ("views", "visitors", "visits", "bounces", "hits"):
             d[key] += r.get(key) or 0
+        d["tracked"] += coverage.tracked_of(r)
     for r in rows.get("t_hits", []):
         day[r["day"]]["hits"] += r["hits"]
+        day[r["day"]]["tracked"] += r["tracked"]
 
     dims: dict[str, dict[str, dict]] = defaultdict(
         lambda: defaultdict(lambda: {"views": 0, "visitors": 0, "visits": 0, "bounces": 0})
@@ -308,6 +285,7 @@ def assemble(q: Query, rows: dict[str, list[dict]]) -> dict:
     visit_count = sum(p["visits"] for p in page.values())
     bounces = sum(p["bounces"] for p in page.values())
     hits = sum(p["hits"] for p in page.values())
+    tracked = sum(p["tracked"] for p in page.values())
     hits_known = not raw or queries.Scope(*raw, q.site, q.filters).honours_hits
 
     def page_row(path):
@@ -355,7 +333,8 @@ def assemble(q: Query, rows: dict[str, list[dict]]) -> dict:
             "bounce_rate": _ratio(bounces, visit_count),
             "median_seconds": median_seconds(all_hist),
             "hits": hits if hits_known else None,
-            "coverage": _ratio(views, hits) if hits_known else None,
+            "tracked": tracked if hits_known else None,
+            "coverage": _ratio(tracked, hits) if hits_known else None,
         },
         "series": [
             {
@@ -365,7 +344,8 @@ def assemble(q: Query, rows: dict[str, list[dict]]) -> dict:
                 "visits": day[d]["visits"],
                 "bounces": day[d]["bounces"],
                 "hits": day[d]["hits"],
-                "coverage": _ratio(day[d]["views"], day[d]["hits"]) if hits_known else None,
+                "tracked": day[d]["tracked"],
+                "coverage": _ratio(day[d]["tracked"], day[d]["hits"]) if hits_known else None,
             }
             for d in days_between(q.day_from, q.day_to)
         ],

@@ -16,7 +16,7 @@ raw rows the dashboard reads (this module) and held equal to the daily job's SQL
 """
 
 import json
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from typing import NamedTuple
 
@@ -117,12 +117,14 @@ class Totals:
 def aggregate(rows: Iterable[dict], filters: tuple[tuple[str, str], ...], columns: dict[str, str]) -> dict:
     """Raw page loads -> the rows the report merges with the rollups' (same shapes):
     t_pages (day, path), t_dimensions (day, dimension, value: views, visitors, visits, bounces),
-    t_totals (day), and the visits' page load uuids (for their events)."""
+    t_totals (day, with its histogram of time on page), the visits' page load uuids (for their
+    events) and the counted page views per (day, path, visitor) (for coverage)."""
     page_filter = next((v for k, v in filters if columns[k] == "path"), None)
     pages: dict[tuple, Totals] = defaultdict(Totals)
     dims: dict[tuple, Totals] = defaultdict(Totals)
     days: dict[str, Totals] = defaultdict(Totals)
     uuids: set[str] = set()
+    by_visitor: Counter = Counter()  # counted page views per (day, path, visitor): footfall.coverage
     for visit in visits_of(rows):
         if not selected(visit, filters, columns):
             continue
@@ -131,6 +133,7 @@ def aggregate(rows: Iterable[dict], filters: tuple[tuple[str, str], ...], column
             pages[(visit.day, view["path"])].add_view(view)
             days[visit.day].add_view(view)
             uuids.add(view["uuid"])
+            by_visitor[(visit.day, view["path"], view["visitor"])] += 1
         pages[(visit.day, visit.entry["path"])].add_visit(visit)
         days[visit.day].add_visit(visit)
         for name, value in visit.attributes.items():
@@ -168,10 +171,18 @@ def aggregate(rows: Iterable[dict], filters: tuple[tuple[str, str], ...], column
             for (d, n, v), t in dims.items()
         ],
         "t_totals": [
-            {"day": d, "views": t.views, "visitors": len(t.visitors), "visits": t.visits, "bounces": t.bounces}
+            {
+                "day": d,
+                "views": t.views,
+                "visitors": len(t.visitors),
+                "visits": t.visits,
+                "bounces": t.bounces,
+                "seconds_hist": json.dumps(t.hist),
+            }
             for d, t in days.items()
         ],
         "uuids": uuids,
+        "views_by_visitor": by_visitor,
     }
 
 

@@ -44,8 +44,13 @@ def _is_html(response: Response) -> bool:
 
 def is_page_load(request: Request, response: Response) -> bool:
     """A page load, not a favicon or an iframe: browsers say so in Sec-Fetch-Dest; crawlers and
-    older browsers don't send it, and then an HTML answer is taken as a page."""
-    return request.method == "GET" and request.header("sec-fetch-dest") in (None, "document") and _is_html(response)
+    older browsers don't send it, and then an HTML answer is taken as a page. A 304 to a
+    document request is a browser showing the page it revalidated (a reload of a page sent
+    with max-age): often without Content-Type, still a page served (footfall.queries.SERVED_HIT)."""
+    dest = request.header("sec-fetch-dest")
+    if request.method != "GET" or dest not in (None, "document"):
+        return False
+    return _is_html(response) or (response.status == 304 and dest == "document")
 
 
 def tracker_tag(ctx: Context) -> str:

@@ -83,8 +83,8 @@ def test_saved_queries_give_the_dashboards_numbers_today_before_any_daily_job(br
     assert [(r["type"], r["url"], r["clicks"]) for r in saved(state, "outbound-links")] == [
         (e["type"], e["url"], e["count"]) for e in report["events"] if e["type"] == "outbound"
     ]
-    coverage = {r["day"]: (r["tracked_page_views"], r["pages_served"]) for r in saved(state, "coverage-by-day")}
-    assert coverage == {d["day"]: (d["pageviews"], d["hits"]) for d in report["series"] if d["hits"]}
+    coverage = {r["day"]: (r["tracked_pages"], r["pages_served"]) for r in saved(state, "coverage-by-day")}
+    assert coverage == {d["day"]: (d["tracked"], d["hits"]) for d in report["series"] if d["hits"]}
 
     people_today = {r["path"]: r["page_loads"] for r in saved(state, "today") if r["bot_class"] == "person"}
     pages_today = {p["path"]: p["pageviews"] for p in report["pages"]}

@@ -67,10 +67,20 @@ def hostile_report():
             "bounce_rate": 0.5,
             "median_seconds": 61,
             "hits": 2,
+            "tracked": 1,
             "coverage": 0.5,
         },
         "series": [
-            {"day": "2026-11-21", "visitors": 1, "pageviews": 1, "visits": 1, "bounces": 0, "hits": 2, "coverage": 0.5}
+            {
+                "day": "2026-11-21",
+                "visitors": 1,
+                "pageviews": 1,
+                "visits": 1,
+                "bounces": 0,
+                "hits": 2,
+                "tracked": 1,
+                "coverage": 0.5,
+            }
         ],
         "pages": [row(p) for p in PAYLOADS],
         "entry_pages": [row(p) for p in PAYLOADS],
