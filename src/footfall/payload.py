@@ -10,7 +10,6 @@ import re
 from typing import NamedTuple
 from urllib.parse import parse_qsl, urlsplit
 
-from footfall import props
 from footfall.errors import Rejection
 from footfall.limits import (
     EVENT_TYPES,
@@ -57,7 +56,6 @@ class Event(NamedTuple):
     name: str | None
     url: str | None
     anchor_text: str | None
-    props: str | None = None  # a custom event's properties, JSON (footfall.props)
 
 
 def _bad(field: str, message: str) -> Rejection:
@@ -228,13 +226,4 @@ def parse_event(body: dict, allowed_names: frozenset[str] = frozenset()) -> Even
     if anchor_text is not None:
         # Link text is cut, not rejected; control characters become spaces.
         anchor_text = _clean_text(anchor_text)[:MAX_ANCHOR_TEXT] or None
-    return Event(
-        uuid=uuid,
-        seq=seq,
-        type=type_,
-        path=path,
-        name=name,
-        url=url,
-        anchor_text=anchor_text,
-        props=props.parse(body.get("props"), type_),
-    )
+    return Event(uuid=uuid, seq=seq, type=type_, path=path, name=name, url=url, anchor_text=anchor_text)
