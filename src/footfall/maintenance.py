@@ -5,7 +5,7 @@ Bounded work per run: at most MAX_DAYS_PER_RUN days rolled up, at most MAX_PURGE
 deletes of PURGE_BATCH rows per table. Whatever is left is picked up by the next run.
 """
 
-from footfall import rollups, storage
+from footfall import funnels, goals, insights, rollups, storage
 from footfall.days import last_closed_day, local_day
 from footfall.log import log
 from footfall.settings import Settings
@@ -23,8 +23,14 @@ async def run(store: Store, settings: Settings, now_ms: int) -> dict:
 
     found = await store.execute(Statement("days_with_data", rollups.DAYS_WITH_DATA, (done, closed)))
     days = [row["day"] for row in found.rows][: rollups.MAX_DAYS_PER_RUN]
+    defined = insights.Definitions([], [])
+    if days:  # the goals and funnels to roll up with each day
+        goal_rows, funnel_rows = await store.batch(
+            [Statement("goals", goals.DEFINITIONS, ()), Statement("funnels", funnels.DEFINITIONS, ())]
+        )
+        defined = insights.definitions(goal_rows.rows, funnel_rows.rows, settings.goals)
     for day in days:
-        await store.batch(rollups.rollup_day(day, now_ms))
+        await store.batch(rollups.rollup_day(day, now_ms, defined))
     if len(found.rows) <= rollups.MAX_DAYS_PER_RUN and closed > (days[-1] if days else done):
         # Days without any data up to `closed` are done too.
         await store.execute(Statement("mark_done", rollups.MARK_DONE, (closed, now_ms)))

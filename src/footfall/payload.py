@@ -10,6 +10,7 @@ import re
 from typing import NamedTuple
 from urllib.parse import parse_qsl, urlsplit
 
+from footfall import props
 from footfall.errors import Rejection
 from footfall.limits import (
     EVENT_TYPES,
@@ -56,6 +57,7 @@ class Event(NamedTuple):
     name: str | None
     url: str | None
     anchor_text: str | None
+    props: str | None = None  # a custom event's properties, JSON (footfall.props)
 
 
 def _bad(field: str, message: str) -> Rejection:
@@ -226,4 +228,13 @@ def parse_event(body: dict, allowed_names: frozenset[str] = frozenset()) -> Even
     if anchor_text is not None:
         # Link text is cut, not rejected; control characters become spaces.
         anchor_text = _clean_text(anchor_text)[:MAX_ANCHOR_TEXT] or None
-    return Event(uuid=uuid, seq=seq, type=type_, path=path, name=name, url=url, anchor_text=anchor_text)
+    return Event(
+        uuid=uuid,
+        seq=seq,
+        type=type_,
+        path=path,
+        name=name,
+        url=url,
+        anchor_text=anchor_text,
+        props=props.parse(body.get("props"), type_),
+    )

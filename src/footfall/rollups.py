@@ -11,7 +11,7 @@ page view. A visit ends after 30 minutes without activity; a bounce is a visit o
 view with under 10 seconds on it.
 """
 
-from footfall import queries
+from footfall import insights, queries
 from footfall.days import local_day, month_bounds, shift_day
 from footfall.store import Statement
 
@@ -168,14 +168,16 @@ PURGES = (
 )
 
 
-def rollup_day(day: str, now_ms: int) -> list[Statement]:
-    """One day's rollup, and its month's, as one batch (one transaction)."""
+def rollup_day(day: str, now_ms: int, found: insights.Definitions | None = None) -> list[Statement]:
+    """One day's rollup, and its month's, as one batch (one transaction); with the goals and
+    funnels `found`, their conversions, event properties and exits too (footfall.insights)."""
     statements = [Statement(name, sql, (day,)) for name, sql in DELETE_DAY]
     statements += [Statement(name, sql, tuple(params)) for name, sql, params in _statements(day)]
     statements.append(Statement("rollup_totals", ROLLUP_TOTALS, (day,)))
     month = month_bounds(day)
     statements += [Statement(name, sql, (month[0],)) for name, sql in DELETE_MONTH]
     statements += [Statement(name, sql, month) for name, sql in ROLLUP_MONTH]
+    statements += insights.rollup(day, found or insights.Definitions([], []))
     statements.append(Statement("mark_done", MARK_DONE, (day, now_ms)))
     return statements
 

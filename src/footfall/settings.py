@@ -8,7 +8,8 @@ from typing import NamedTuple
 from urllib.parse import urlsplit
 
 from footfall.auth import MIN_TOKEN_BITS, token_bits
-from footfall.errors import ConfigError
+from footfall.errors import ConfigError, Rejection
+from footfall.goals import Goal, parse_goals
 from footfall.limits import MIN_TOKEN_LENGTH
 
 DEFAULT_PREFIX = "/_ff"
@@ -20,6 +21,7 @@ VARIABLES = (
     "ORIGIN_URL",
     "ORIGIN_TIMEOUT_MS",
     "EVENT_NAMES",
+    "GOALS",
     "VISITOR_ID",
     "DAY_UTC_OFFSET",
     "RETENTION_DAYS",
@@ -54,6 +56,7 @@ class Settings(NamedTuple):
     origin: Origin | None  # None: forward each request to where it was going
     origin_timeout_ms: int
     event_names: frozenset[str]
+    goals: tuple[Goal, ...] = ()  # GOALS: goals on every site, beside those the dashboard adds
     visitor_id: str = "salted-hash"
     # Minutes east of UTC. With TIMEZONE set, the offset in force at the request's moment
     # (app.context.localized), so days follow daylight saving.
@@ -118,6 +121,14 @@ def parse_timeout(raw: str | None) -> int:
     if not 100 <= value <= 120_000:
         raise ConfigError("ORIGIN_TIMEOUT_MS", "must be between 100 and 120000")
     return value
+
+
+def parse_goal_list(raw: str | None) -> tuple[Goal, ...]:
+    """GOALS: page paths (with * wildcards) and custom event names, separated by commas."""
+    try:
+        return parse_goals(raw)
+    except Rejection as exc:
+        raise ConfigError("GOALS", exc.message) from None
 
 
 def parse_event_names(raw: str | None) -> frozenset[str]:
@@ -282,6 +293,7 @@ def parse_settings(variables: dict[str, str | None]) -> Settings:
         origin=origin,
         origin_timeout_ms=timeout,
         event_names=lenient(parse_event_names, get("EVENT_NAMES"), default=frozenset()),
+        goals=lenient(parse_goal_list, get("GOALS"), default=()),
         visitor_id=lenient(parse_visitor_id, get("VISITOR_ID"), default="salted-hash"),
         day_offset_minutes=lenient(parse_day_offset, get("DAY_UTC_OFFSET"), default=0),
         timezone=lenient(parse_timezone, get("TIMEZONE"), default=None),

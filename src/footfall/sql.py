@@ -53,8 +53,8 @@ RETURNING ?1 - ts <= {HEARTBEAT_WINDOW_MS} AS accepted
 # has fewer than MAX_EVENTS_PER_PAGE_LOAD events (a repeated event is still found). Counting
 # reads at most that many entries of the events primary key.
 INSERT_EVENT = f"""
-INSERT INTO events (uuid, seq, site, ts, day, type, name, path, url, anchor_text, bot_class)
-SELECT uuid, ?1, site, ?2, ?3, ?4, ?5, ?6, ?7, ?8, bot_class
+INSERT INTO events (uuid, seq, site, ts, day, type, name, path, url, anchor_text, bot_class, props)
+SELECT uuid, ?1, site, ?2, ?3, ?4, ?5, ?6, ?7, ?8, bot_class, ?11
 FROM pageviews
 WHERE uuid = ?9 AND site = ?10 AND ?2 - ts <= {HEARTBEAT_WINDOW_MS}
   AND ((SELECT COUNT(*) FROM events WHERE uuid = ?9) < {MAX_EVENTS_PER_PAGE_LOAD}

@@ -57,7 +57,7 @@ def _parts(q: Query) -> tuple[tuple[str, str] | None, tuple[str, str] | None, st
 
 
 _PAGE_SUMS = (
-    "path, views, visitors, visits, bounces, seconds_sum, seconds_count, seconds_hist, hits, not_found, tracked"
+    "path, views, visitors, visits, bounces, seconds_sum, seconds_count, seconds_hist, hits, not_found, tracked, exits"
 )
 _DIM_SUMS = "dimension, value, views, visitors, visits, bounces"
 _EVENT_SUMS = "type, name, url, SUM(count) AS count, SUM(visitors) AS visitors"

@@ -5,13 +5,25 @@ It follows the shape of Plausible's Stats API v2: a site, a date range, metrics,
 dimension and equality filters; names come from the dimension registry (footfall.dimensions).
 """
 
+import re
+
 from footfall import dimensions, periods
 from footfall.days import local_day
 from footfall.errors import Rejection
 from footfall.settings import Settings
 from footfall.stats import Query
 
-METRICS = ("visitors", "pageviews", "visits", "bounce_rate", "time_on_page", "coverage", "events")
+METRICS = (
+    "visitors",
+    "pageviews",
+    "visits",
+    "bounce_rate",
+    "time_on_page",
+    "coverage",
+    "events",
+    "visit_duration",
+    "conversion_rate",
+)
 # API dimension -> where the report keeps it: the daily series, the page lists, or a rolled-up dimension.
 DIMENSIONS = {
     "time:day": "series",
@@ -23,7 +35,13 @@ DIMENSIONS = {
     "event:name": "event:name",
     "event:type": "event:type",
     "event:props:url": "event:url",
+    # Goals (footfall.goals): per goal, its converting visitors, conversions and conversion rate.
+    "event:goal": "goals",
+    "visit:exit_page": "exit_pages",
 }
+# event:props:<name>: a custom event property's values (footfall.props); `url` is the link's.
+PROPS_PREFIX = "event:props:"
+_PROP_NAME_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.:-]{0,63}$")
 _EVENT_FIELDS = {"event:name": "name", "event:type": "type", "event:url": "url"}
 FILTER_NAMES = {d.api_name: d.filter_key for d in dimensions.REGISTRY}
 MAX_SITE = 253
@@ -61,7 +79,7 @@ def parse_query(data: dict, settings: Settings, site: str, now_ms: int) -> tuple
     if any(m not in METRICS for m in metrics):
         raise Rejection(400, "invalid_metrics", "metrics may be " + ", ".join(METRICS))
     dims = _list(data.get("dimensions"), "dimensions")
-    if len(dims) > 1 or any(d not in DIMENSIONS for d in dims):
+    if len(dims) > 1 or any(d not in DIMENSIONS and not _is_prop(d) for d in dims):
         raise Rejection(400, "invalid_dimensions", "at most one dimension, one of " + ", ".join(DIMENSIONS))
     pairs = _filters(data.get("filters") or [])
     today = local_day(now_ms, settings.day_offset_minutes)
@@ -85,6 +103,14 @@ def parse_query(data: dict, settings: Settings, site: str, now_ms: int) -> tuple
     return query, metrics, (dims[0] if dims else None)
 
 
+def _is_prop(name: str) -> bool:
+    return name.startswith(PROPS_PREFIX) and bool(_PROP_NAME_RE.match(name[len(PROPS_PREFIX) :]))
+
+
+def _percent(fraction) -> float | None:
+    return None if fraction is None else round(fraction * 100, 2)
+
+
 def _metric(name: str, row: dict):
     return {
         "visitors": row.get("visitors"),
@@ -94,6 +120,8 @@ def _metric(name: str, row: dict):
         "time_on_page": row.get("median_seconds"),
         "coverage": row.get("coverage"),
         "events": row.get("events"),
+        "visit_duration": row.get("visit_duration"),
+        "conversion_rate": _percent(row.get("conversion_rate")),
     }[name]
 
 
@@ -107,6 +135,18 @@ def _event_rows(report: dict, field: str) -> list[dict]:
     return [{"value": v, **g} for v, g in sorted(groups.items(), key=lambda kv: (-kv[1]["events"], kv[0]))]
 
 
+def _prop_rows(report: dict, key: str, metrics: list[str]) -> list[dict]:
+    """A custom property's values over every custom event that carries it."""
+    groups: dict[str, dict] = {}
+    for r in report["props"]:
+        if r["key"] == key:
+            group = groups.setdefault(r["value"], {"events": 0, "visitors": 0})
+            group["events"] += r["count"]
+            group["visitors"] += r["visitors"]  # daily unique visitors per event and value, summed
+    order = sorted(groups.items(), key=lambda kv: (-kv[1]["events"], kv[0]))
+    return [{"dimensions": [value], "metrics": [_metric(m, g) for m in metrics]} for value, g in order]
+
+
 def results(report: dict, metrics: list[str], dimension: str | None) -> list[dict]:
     if dimension is None:
         # Plausible counts page views among events; so does this total.
@@ -115,7 +155,22 @@ def results(report: dict, metrics: list[str], dimension: str | None) -> list[dic
             "events": report["totals"]["pageviews"] + sum(e["count"] for e in report["events"]),
         }
         return [{"dimensions": [], "metrics": [_metric(m, totals) for m in metrics]}]
+    if dimension not in DIMENSIONS and _is_prop(dimension):
+        return _prop_rows(report, dimension[len(PROPS_PREFIX) :], metrics)
     key = DIMENSIONS[dimension]
+    if key == "goals":
+        return [
+            {
+                "dimensions": [g["name"]],
+                "metrics": [_metric(m, {**g, "events": g["conversions"]}) for m in metrics],
+            }
+            for g in report["goals"]
+        ]
+    if key == "exit_pages":
+        return [
+            {"dimensions": [r["path"]], "metrics": [_metric(m, {"visits": r["exits"]}) for m in metrics]}
+            for r in report["exit_pages"]
+        ]
     if key in _EVENT_FIELDS:
         rows = _event_rows(report, _EVENT_FIELDS[key])
         return [{"dimensions": [r["value"]], "metrics": [_metric(m, r) for m in metrics]} for r in rows]

@@ -72,6 +72,7 @@ def event(record: Event, site: str, now_ms: int, offset_minutes: int = 0) -> Sta
             record.anchor_text,
             record.uuid,
             site,
+            record.props,
         ),
     )
 

@@ -10,7 +10,7 @@ from urllib.parse import parse_qsl, urlencode
 from app.access import Access, denied, may_read
 from app.context import Context
 from app.http import JSON_HEADERS, Request, Response, json_error
-from footfall import body, export, periods, stats, statsapi
+from footfall import body, export, overview, periods, stats, statsapi
 from footfall.days import local_day
 from footfall.errors import Rejection
 from footfall.limits import MAX_BODY_BYTES
@@ -25,7 +25,7 @@ async def query(request: Request, ctx: Context) -> Response:
     q, metrics, dimension = statsapi.parse_query(data, ctx.settings, ctx.site, ctx.now_ms)
     if not may_read(ctx.owner, ctx.settings, q.site):
         return denied(Access.OWNER_OR_PUBLIC, ctx.settings)
-    report, rows_read = await stats.report(ctx.store, q)
+    report, rows_read = await overview.report(ctx.store, q, ctx.settings.goals)
     answer = statsapi.answer(report, rows_read, q, metrics, dimension)
     return Response(200, {**JSON_HEADERS, **stats.cost_headers(rows_read)}, json.dumps(answer))
 

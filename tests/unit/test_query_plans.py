@@ -20,4 +20,4 @@ def test_init_finds_the_proxys_hit_by_visitor_not_by_scanning_the_window():
 
 def test_heartbeat_and_event_find_their_page_load_by_its_key():
     assert "USING PRIMARY KEY (uuid=?)" in plan(sql.ADD_TIME_ON_PAGE, 6)
-    assert "USING PRIMARY KEY (uuid=?)" in plan(sql.INSERT_EVENT, 10)
+    assert "USING PRIMARY KEY (uuid=?)" in plan(sql.INSERT_EVENT, 11)
