@@ -6,13 +6,16 @@ import readline from 'node:readline';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { getPlatformProxy } from 'wrangler';
+import { PlatformSupervisor } from '../tools/local-runtime/platform.mjs';
 
 const { values: opts } = parseArgs({ options: { 'persist-to': { type: 'string' } } });
-const proxy = await getPlatformProxy({
+// Through the local runtime's supervisor: it survives miniflare's synchronous-call race.
+const supervisor = new PlatformSupervisor(() => getPlatformProxy({
   configPath: 'wrangler.toml',
   persist: { path: path.join(path.resolve(opts['persist-to']), 'v3') },
-});
-const db = proxy.env.DB;
+}));
+await supervisor.init();
+const db = supervisor.d1('DB');
 const totals = {};
 let sizeBefore = null;
 let sizeAfter = null;
@@ -28,4 +31,4 @@ for await (const line of readline.createInterface({ input: process.stdin })) {
   t.rows_read += meta.rows_read;
 }
 console.log(JSON.stringify({ totals, size_before: sizeBefore, size_after: sizeAfter }));
-await proxy.dispose();
+await supervisor.dispose();

@@ -446,6 +446,68 @@ def tagged_copy(src: Path, out: Path, *attrs: str) -> Path:
     return out
 
 
+MODES = ("proxy", "routes", "assets", "assets+worker-first")
+ASSETS_CONFIG = "examples/wrangler.assets.toml"
+# Pages are served from 127.0.0.1, which the tracker skips unless its tag says otherwise.
+LOCAL_ATTR = "data-allow-localhost="
+
+
+class ModeRun:
+    """footfall in front of the static site in one mode, on ports of its own:
+
+    - `proxy`: the origin behind the Worker (ORIGIN_URL), the Worker adds the tag;
+    - `routes`: the owner's tagged pages on the origin, which passes /_ff/* to the Worker
+      (INJECT_TAG off): pages never reach it;
+    - `assets`: a tagged copy as Workers Static Assets (examples/wrangler.assets.toml), only
+      /_ff/* runs the Worker;
+    - `assets+worker-first`: the same with run_worker_first = true;
+    - `origin`: the origin alone, no footfall (a baseline for benchmarks).
+
+    `url` is where a visitor goes, `worker` the Worker's own address (GET /__stats, /__clock)."""
+
+    def __init__(self, mode: str, site: Path, work: Path, state: Path | None = None, extra_vars=None):
+        from support.processes import apply_migrations, start_worker
+
+        self.mode, self.processes = mode, []
+        self.state = state or work / "state"
+        self.worker: str | None = None
+        if mode != "origin" and state is None:
+            apply_migrations(self.state)
+        variables = {"TAG_ATTRIBUTES": "data-allow-localhost", **(extra_vars or {})}
+        try:
+            if mode in ("proxy", "origin"):
+                origin_proc, origin = start_static_origin(site)
+                self.processes.append(origin_proc)
+                self.url = origin
+                if mode == "proxy":
+                    self.url = self.worker = self._worker(start_worker, {**variables, "ORIGIN_URL": origin})
+            elif mode == "routes":
+                published = tagged_copy(site, work / "published", LOCAL_ATTR)
+                self.worker = self._worker(start_worker, {**variables, "INJECT_TAG": "false"})
+                zone_proc, self.url = start_static_origin(published, route_to=self.worker)
+                self.processes.append(zone_proc)
+            elif mode in ("assets", "assets+worker-first"):
+                deployed = tagged_copy(site, work / "deployed", LOCAL_ATTR)
+                extra = ["--assets", str(deployed)]
+                if mode == "assets+worker-first":
+                    extra += ["--run-worker-first", "true"]
+                self.url = self.worker = self._worker(start_worker, variables, ASSETS_CONFIG, extra)
+            else:
+                raise ValueError(f"unknown mode {mode!r}")
+        except BaseException:
+            self.stop()
+            raise
+
+    def _worker(self, start_worker, variables, config="wrangler.toml", extra=()):
+        proc, url = start_worker(self.state, variables, config=config, extra_args=tuple(extra))
+        self.processes.append(proc)
+        return url
+
+    def stop(self) -> None:
+        for proc in reversed(self.processes):
+            proc.stop()
+
+
 def origin_log(url: str, reset: bool = False) -> list[dict]:
     from support.http import request
 

@@ -9,6 +9,13 @@
 // only when its connection was refused (nothing reached the database); a call whose connection
 // broke mid-way is not repeated (a write may have happened) and fails as before, and the next
 // call uses the new proxy.
+//
+// Under load, miniflare's SynchronousFetcher (behind the synchronous prepare() and bind() of a
+// platform-proxy binding) can read its reply before the reply has arrived: it fails an internal
+// assertion, and from then on every synchronous call reads the previous call's reply and fails
+// the same way: the "D1 binding broken until restart" seen under parallel load. That is treated
+// like a lost connection (a new proxy), and the call is retried: nothing was sent to the
+// database yet, prepare() and bind() have no effects.
 
 const CONNECTION_LOST = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ECONNABORTED', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED']);
 
@@ -18,6 +25,7 @@ const CONNECTION_LOST = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ECONNAB
  */
 export function connectionLost(err) {
   for (let e = err, depth = 0; e && depth < 5; e = e.cause, depth += 1) {
+    if (e.code === 'ERR_ASSERTION' && /SynchronousFetcher/.test(String(e.stack ?? ''))) return 'SYNC_FETCH_DESYNC';
     if (CONNECTION_LOST.has(e.code)) return e.code;
     const named = /\b(ECONNREFUSED|ECONNRESET|EPIPE|ECONNABORTED)\b/.exec(String(e.message ?? ''));
     if (named) return named[1];
@@ -78,7 +86,7 @@ export class PlatformSupervisor {
       const reason = connectionLost(err);
       if (!reason) throw err;
       await this.recover(generation, reason);
-      if (reason !== 'ECONNREFUSED') throw err;
+      if (reason !== 'ECONNREFUSED' && reason !== 'SYNC_FETCH_DESYNC') throw err;
       return op(this.proxy.env[name], this.generation);
     }
   }
