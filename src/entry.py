@@ -9,11 +9,13 @@ from urllib.parse import urlsplit
 
 from workers import WorkerEntrypoint
 
+from app import salts
 from app.context import Context, localized
 from app.http import json_error
 from app.routes import ROUTES, SITE
 from app.routing import serve
 from edge.d1 import D1Store
+from edge.kv import vault_of
 from edge.origin import AssetsOrigin, FetchOrigin
 from edge.requests import test_now_ms, to_request
 from edge.responses import to_js_response
@@ -69,14 +71,25 @@ class Default(WorkerEntrypoint):
                 store=D1Store(self.env),
                 origin=site_origin(self.env),
                 tasks=WaitUntil(self.ctx),
+                vault=vault_of(self.env),
             )
 
         return to_js_response(await serve(ROUTES, SITE, plain, context))
 
     async def scheduled(self, controller, env=None, ctx=None):
         """The cron trigger: rollups, old salts, retention (footfall/maintenance.py)."""
+        now_ms = int(getattr(controller, "scheduledTime", 0) or time.time() * 1000)
+        vault = vault_of(self.env)
+        if vault is not None:
+            # Today's and tomorrow's salts ahead of the requests that read them (app/salts.py).
+            # Apart from maintenance: either failing leaves the other to run.
+            try:
+                settings = localized(load_settings(self.env), now_ms, offset_at)
+                written = await salts.prepare(vault, now_ms, settings.day_offset_minutes)
+                log("info", "salts prepared", written=written)
+            except Exception:
+                log("error", "salts not prepared", traceback=traceback.format_exc())
         try:
-            now_ms = int(getattr(controller, "scheduledTime", 0) or time.time() * 1000)
             await maintenance.run(D1Store(self.env), localized(load_settings(self.env), now_ms, offset_at), now_ms)
         except Exception:
             # Logged, then raised so the run counts as failed; the next run resumes.

@@ -2,13 +2,15 @@
 
 Ports, not bindings: `store` runs SQL (D1 in production, SQLite in the in-process tests),
 `origin` fetches from the site behind the proxy, `tasks` runs work after the response
-(ctx.waitUntil). Handlers never see `env` or a JS object.
+(ctx.waitUntil), `vault` keeps the daily salts (Workers KV) when there is one. Handlers never
+see `env` or a JS object.
 """
 
 from collections.abc import Callable, Coroutine
 from typing import NamedTuple, Protocol
 
 from app.http import Request, Response
+from app.salts import Vault
 from footfall.errors import ConfigError
 from footfall.settings import Settings
 from footfall.store import Store
@@ -58,3 +60,4 @@ class Context(NamedTuple):
     origin: Origin
     tasks: Tasks
     owner: bool = False  # the request carries the owner's token or session (set by the route)
+    vault: Vault | None = None  # where daily salts live when not in D1 (Workers KV: app/salts.py)

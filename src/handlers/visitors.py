@@ -28,10 +28,11 @@ def client_of(request: Request) -> profile.Client:
 
 
 async def profile_of(request: Request, ctx: Context) -> profile.Profile:
-    """Needs the day's salt: a D1 read the first time an isolate sees a day, memory after.
+    """Needs the day's salt: a read (KV or D1) the first time an isolate sees a day, memory after.
     Many visitor ids from one network in a minute set the sender apart (app/guards.py)."""
     salt = None
     if ctx.settings.visitor_id == visitors.SALTED_HASH:
-        salt = await salts.salt_for(ctx.store, local_day(ctx.now_ms, ctx.settings.day_offset_minutes))
+        offset = ctx.settings.day_offset_minutes
+        salt = await salts.salt_for(ctx.store, local_day(ctx.now_ms, offset), ctx.vault, offset, ctx.now_ms)
     who = profile.build(client_of(request), ctx.site, ctx.settings.visitor_id, salt)
     return profile.flag_busy_network(who, guards.visitor_ids_from(ctx.site, request.client.ip, who.visitor, ctx.now_ms))

@@ -136,6 +136,27 @@ class Deferred:
         self.pending.append(work)
 
 
+class MemoryKV:
+    """Workers KV for the salt vault port (edge/kv.py), in memory: a value is gone once its
+    expiration (Unix seconds) has passed on the given clock, as KV's are."""
+
+    def __init__(self, clock_ms):
+        self.clock_ms = clock_ms
+        self.values: dict[str, tuple[str, int]] = {}
+        self.puts: list[tuple[str, int]] = []  # (key, expiration) of each write
+
+    async def get(self, key: str) -> str | None:
+        value = self.values.get(key)
+        if value is None or value[1] * 1000 <= self.clock_ms():
+            self.values.pop(key, None)
+            return None
+        return value[0]
+
+    async def put(self, key: str, value: str, expires_at_s: int) -> None:
+        self.puts.append((key, expires_at_s))
+        self.values[key] = (value, expires_at_s)
+
+
 class InProcess:
     def __init__(
         self,
@@ -144,6 +165,7 @@ class InProcess:
         store: SqliteStore | None = None,
         origin: DictOrigin | None = None,
         site: str = "example.com",
+        kv_salts: bool = False,
     ):
         self.variables = {"ORIGIN_URL": "https://origin.example", **(variables or {})}
         self.now_ms = now_ms
@@ -151,6 +173,8 @@ class InProcess:
         self.origin = origin or DictOrigin()
         self.site = site
         self.body_reads: list[tuple[int, int]] = []  # (limit + 1 asked for, bytes given) per read
+        # kv_salts: a SALTS KV binding (salts there, with expirations); else salts live in D1.
+        self.vault = MemoryKV(lambda: self.now_ms) if kv_salts else None
         salts.forget()  # the isolate's salt cache belongs to another database
         guards.forget()  # and so does its memory of recent senders
 
@@ -205,7 +229,7 @@ class InProcess:
         def context() -> Context:
             settings = localized(parse_settings(self.variables), self.now_ms, zoneinfo_offset_at)
             site = (urlsplit(request.url).hostname or "").lower()
-            return Context(settings, site, self.now_ms, self.store, self.origin, tasks)
+            return Context(settings, site, self.now_ms, self.store, self.origin, tasks, vault=self.vault)
 
         response = await serve(ROUTES, SITE, request, context)
         for work in tasks.pending:  # after the response, as ctx.waitUntil
@@ -232,7 +256,10 @@ class InProcess:
         return self.post(f"{self.prefix}/{endpoint}", payload, headers=headers, **kw)
 
     def run_maintenance(self) -> dict:
+        """The cron entry's work: salts ahead in the vault (when there is one), then maintenance."""
         settings = localized(parse_settings(self.variables), self.now_ms, zoneinfo_offset_at)
+        if self.vault is not None:
+            run_sync(salts.prepare(self.vault, self.now_ms, settings.day_offset_minutes))
         return run_sync(maintenance.run(self.store, settings, self.now_ms))
 
     # --- reading back ------------------------------------------------------------------
