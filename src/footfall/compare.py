@@ -70,7 +70,7 @@ def _change(metric: str, now, then):
     return round((now - then) / then * 100) if then else None
 
 
-def assemble(q: stats.Query, kind: str, rows: dict[str, list[dict]], totals: dict, visit_duration) -> dict | None:
+def assemble(q: stats.Query, kind: str, rows: dict[str, list[dict]], totals: dict) -> dict | None:
     """The earlier period's totals and each top-line number's change; its daily series for the
     chart (in the current period's days' order)."""
     before = earlier(q, kind)
@@ -79,12 +79,11 @@ def assemble(q: stats.Query, kind: str, rows: dict[str, list[dict]], totals: dic
     own = {name[len(PREFIX) :]: value for name, value in rows.items() if name.startswith(PREFIX)}
     then = stats.assemble(before, own)
     previous = {**then["totals"], "visit_duration": insights.mean_duration(before, own, then["totals"]["visits"])}
-    current = {**totals, "visit_duration": visit_duration}
     return {
         "kind": kind,
         "from": before.day_from,
         "to": before.day_to,
         "totals": previous,
-        "change": {m: _change(m, current.get(m), previous.get(m)) for m in COUNTS + RATES},
+        "change": {m: _change(m, totals.get(m), previous.get(m)) for m in COUNTS + RATES},
         "series": then["series"],
     }

@@ -12,11 +12,10 @@ async def report(
 ) -> tuple[dict, dict[str, int]]:
     """The report, and the rows the store read for each of its statements."""
     rollup, raw, _ = stats._parts(q)
-    statements = stats.plan(q) + insights.plan(q, rollup, raw) + compare.plan(q, against)
-    results = await store.batch(statements)
-    rows = {s.name: r.rows for s, r in zip(statements, results, strict=True)}
-    out = stats.assemble(q, rows)
-    out.update(insights.assemble(q, rows, out, goals))
-    out["totals"]["visit_duration"] = out.pop("visit_duration")
-    out["compare"] = compare.assemble(q, against, rows, out["totals"], out["totals"]["visit_duration"])
-    return out, {s.name: r.rows_read for s, r in zip(statements, results, strict=True)}
+
+    def finish(out: dict, rows: dict[str, list[dict]]) -> None:
+        out.update(insights.assemble(q, rows, out, goals))
+        out["totals"]["visit_duration"] = out.pop("visit_duration")
+        out["compare"] = compare.assemble(q, against, rows, out["totals"])
+
+    return await stats.report(store, q, insights.plan(q, rollup, raw) + compare.plan(q, against), finish)

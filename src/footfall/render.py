@@ -7,7 +7,7 @@ Content-Security-Policy (no inline script or style without this response's nonce
 
 from urllib.parse import urlencode
 
-from footfall import dimensions, storage, svg
+from footfall import dimensions, panels, storage, svg
 from footfall.markup import escape
 
 # Panels and filters come from the dimension registry (footfall.dimensions).
@@ -86,13 +86,14 @@ def page(report: dict, *, prefix: str, period: str, params: dict, nonce: str, pu
     base = f"{prefix}/dashboard"
     t = report["totals"]
     totals = "".join(
-        f"<div><b>{value}</b><span>{escape(label)}</span></div>"
+        f"<div><b>{value}</b><span>{escape(label)}</span>{panels.change(report, label)}</div>"
         for label, value in (
             ("daily unique visitors", _num(t["visitors"])),
             ("page views", _num(t["pageviews"])),
             ("visits", _num(t["visits"])),
             ("bounce rate", _pct(t["bounce_rate"])),
             ("median time on page", _secs(t["median_seconds"])),
+            ("visit duration", _secs(t.get("visit_duration"))),
             ("tracking coverage", _pct(t["coverage"])),
         )
     )
@@ -150,6 +151,7 @@ def page(report: dict, *, prefix: str, period: str, params: dict, nonce: str, pu
             ),
         )
     )
+    sections += panels.sections(report, prefix=prefix, owner=not public) if "goals" in report else []
     rt = report["realtime"]
     sections.append(
         _section(

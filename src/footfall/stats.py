@@ -15,6 +15,7 @@ are aggregated here, in Python, with the same visit rules the daily job's SQL ap
 
 import json
 from collections import defaultdict
+from collections.abc import Callable
 from datetime import date, timedelta
 from typing import NamedTuple
 
@@ -374,12 +375,18 @@ def cost_headers(rows_read: dict[str, int]) -> dict[str, str]:
     }
 
 
-async def report(store: Store, q: Query) -> tuple[dict, dict[str, int]]:
-    """The report, and the rows the store read for each of its statements (one batch)."""
-    statements = plan(q)
+async def report(
+    store: Store, q: Query, extra: list[Statement] | None = None, finish: Callable[[dict, dict], None] | None = None
+) -> tuple[dict, dict[str, int]]:
+    """The report, and the rows the store read for each of its statements (one batch).
+    `extra` statements join the batch and `finish` adds to the report from all the rows
+    (footfall.overview: goals, funnels, the earlier period)."""
+    statements = plan(q) + (extra or [])
     results = await store.batch(statements)
     rows = {s.name: r.rows for s, r in zip(statements, results, strict=True)}
     report = assemble(q, rows)
     size = max((r.size_after for r in results), default=0)
     report["storage"] = storage.summary(size, rows.get(storage.READ_LOG.name, []), q.size_cap_bytes)
+    if finish is not None:
+        finish(report, rows)
     return report, {s.name: r.rows_read for s, r in zip(statements, results, strict=True)}

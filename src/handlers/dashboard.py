@@ -22,7 +22,7 @@ from app.access import (
 )
 from app.context import Context
 from app.http import Request, Response, json_error, redirect
-from footfall import auth, history, reasons, render, stats, statsapi
+from footfall import auth, compare, history, overview, reasons, render, stats, statsapi
 from footfall.days import local_day
 
 MAX_FORM_BYTES = 4096
@@ -33,7 +33,8 @@ async def show(request: Request, ctx: Context) -> Response:
     query, period = statsapi.parse_dashboard(params, ctx.settings, ctx.site, ctx.now_ms)
     if not may_read(ctx.owner, ctx.settings, query.site):
         return denied(Access.DASHBOARD, ctx.settings)
-    report, rows_read = await stats.report(ctx.store, query)
+    against = compare.parse_kind(params.get("compare"))
+    report, rows_read = await overview.report(ctx.store, query, ctx.settings.goals, against)
     if not ctx.owner:  # a stranger's site menu names the public sites only
         report["sites"] = [s for s in report["sites"] if public_site(ctx.settings, s)]
     if query.day_from <= query.today <= query.day_to:

@@ -1,0 +1,246 @@
+"""The dashboard's panels for the owner's next questions (footfall.insights, footfall.compare):
+goals and conversion rates, funnels drawn as SVG, event properties, exit pages, the earlier
+period beside the current one, and the forms that add and remove goals and funnels.
+
+footfall.render places them; this module writes them with the same classes and the same
+escaping (every goal name, path and property value goes through `escape`: they may come
+from visitors). The forms post to {prefix}/goals (handlers/goals.py) and work without
+JavaScript, like the rest of the dashboard.
+"""
+
+from footfall.markup import escape
+
+# Top-line labels (footfall.render) -> the compared metric (footfall.compare).
+_METRICS = {
+    "daily unique visitors": "visitors",
+    "page views": "pageviews",
+    "visits": "visits",
+    "bounce rate": "bounce_rate",
+    "median time on page": "median_seconds",
+    "visit duration": "visit_duration",
+    "tracking coverage": "coverage",
+}
+_RATES = ("bounce_rate", "coverage")
+
+
+def _num(value) -> str:
+    return "–" if value is None else f"{value:,}"
+
+
+def _pct(value) -> str:
+    return "–" if value is None else f"{value * 100:.1f} %"
+
+
+def _secs(value) -> str:
+    if value is None:
+        return "–"
+    return f"{value // 60}m {value % 60:02d}s" if value >= 60 else f"{value}s"
+
+
+def _table(headers: list[str], rows: list[list[str]], numeric_from: int = 1) -> str:
+    if not rows:
+        return '<p class="muted">Nothing yet.</p>'
+    head = "".join(f'<th class="{"n" if i >= numeric_from else ""}">{escape(h)}</th>' for i, h in enumerate(headers))
+    body = "".join(
+        "<tr>"
+        + "".join(f'<td class="{"n" if i >= numeric_from else ""}">{cell}</td>' for i, cell in enumerate(row))
+        + "</tr>"
+        for row in rows
+    )
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def _section(title: str, content: str, wide: bool = False) -> str:
+    return f'<section class="{"wide" if wide else ""}"><h2>{escape(title)}</h2>{content}</section>'
+
+
+def change(report: dict, label: str) -> str:
+    """A top-line number's change against the earlier period, as a line under it."""
+    compared = report.get("compare")
+    metric = _METRICS.get(label)
+    if not compared or metric is None:
+        return ""
+    delta = compared["change"].get(metric)
+    before = compared["totals"].get(metric)
+    shown = (
+        _pct(before)
+        if metric in _RATES
+        else _secs(before)
+        if "seconds" in metric or "duration" in metric
+        else _num(before)
+    )
+    if delta is None:
+        text = "no change to show" if before is None or before == 0 else "–"
+    else:
+        unit = " pts" if metric in _RATES else " %"
+        text = f"{'▲' if delta > 0 else '▼' if delta < 0 else '='} {abs(delta):g}{unit}"
+    title = f"{compared['from']} – {compared['to']}: {shown}"
+    return f'<span class="change" title="{escape(title)}">{text}</span>'
+
+
+def comparison_chart(report: dict, width: int = 720, height: int = 180) -> str:
+    """Daily unique visitors, this period's line over the earlier period's (dashed), day by day."""
+    compared = report.get("compare")
+    if not compared:
+        return ""
+    now = [d["visitors"] for d in report["series"]]
+    then = [d["visitors"] for d in compared["series"]][-len(now) :] if now else []
+    pad_x, pad_y = 36, 20
+    top = max(now + then + [1])
+    step = (width - 2 * pad_x) / max(len(now) - 1, 1)
+
+    def line(values: list[int]) -> str:
+        return " ".join(
+            f"{pad_x + i * step:.1f},{height - pad_y - (height - 2 * pad_y) * v / top:.1f}"
+            for i, v in enumerate(values)
+        )
+
+    label = f"daily unique visitors, {report['from']} – {report['to']} against {compared['from']} – {compared['to']}"
+    return _section(
+        "Daily unique visitors against the earlier period",
+        f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" aria-label="{escape(label)}">'
+        f'<polyline class="line" points="{line(then)}" stroke-dasharray="4 4" opacity="0.5"/>'
+        f'<polyline class="line" points="{line(now)}"/>'
+        f'<text x="{pad_x}" y="{height - 4}">{escape(report["from"])}</text>'
+        f'<text x="{width - pad_x}" y="{height - 4}" text-anchor="end">{escape(report["to"])}</text>'
+        f'<text x="4" y="{pad_y - 6}">{top:g}</text></svg>'
+        f'<p class="muted">Dashed: {escape(compared["from"])} – {escape(compared["to"])}.</p>',
+    )
+
+
+def funnel_chart(funnel: dict, width: int = 720) -> str:
+    """One bar per step, as wide as its share of step 1's visitors, with the drop-off."""
+    rows = len(funnel["steps"])
+    bar_h, gap, label_w = 26, 10, 220
+    height = rows * (bar_h + gap) + gap
+    first = funnel["steps"][0]["visitors"] if funnel["steps"] else 0
+    parts = []
+    for i, step in enumerate(funnel["steps"]):
+        y = gap + i * (bar_h + gap)
+        share = step["visitors"] / first if first else 0
+        w = (width - label_w - 120) * share
+        parts.append(
+            f'<text x="0" y="{y + 17}">{escape((str(i + 1) + ". " + step["goal"])[:40])}</text>'
+            f'<rect x="{label_w}" y="{y}" width="{max(w, 1):.1f}" height="{bar_h}" fill="currentColor" opacity="0.55">'
+            f"<title>{escape(step['goal'])}: {step['visitors']} visitors</title></rect>"
+            f'<text x="{label_w + w + 6:.1f}" y="{y + 17}">{step["visitors"]:,} ({share * 100:.0f} %)'
+            + (f", −{step['dropoff']:,}" if i and step["dropoff"] else "")
+            + "</text>"
+        )
+    return (
+        f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" '
+        f'aria-label="{escape("funnel " + funnel["name"])}">{"".join(parts)}</svg>'
+    )
+
+
+def _remove(prefix: str, site: str, kind: str, name: str) -> str:
+    return (
+        f'<form method="post" action="{escape(prefix)}/goals"><input type="hidden" name="action" value="remove-{kind}">'
+        f'<input type="hidden" name="site" value="{escape(site)}">'
+        f'<input type="hidden" name="name" value="{escape(name)}">'
+        f'<button aria-label="remove {escape(name)}">✕</button></form>'
+    )
+
+
+def sections(report: dict, *, prefix: str, owner: bool) -> list[str]:
+    """The panels, in the order the dashboard shows them."""
+    site = report["site"]
+    out = []
+    if report.get("compare"):
+        out.append(comparison_chart(report))
+    note = ""
+    late = [g for g in report["goals"] if g["from_day"] and g["from_day"] > report["from"]]
+    if late:
+        note = (
+            '<p class="muted">'
+            + escape("; ".join(f"{g['name']} is counted from {g['from_day']}" for g in late))
+            + ".</p>"
+        )
+    out.append(
+        _section(
+            "Goals",
+            _table(
+                ["Goal", "Visitors", "Conversions", "Conversion rate"] + ([""] if owner else []),
+                [
+                    [
+                        escape(g["name"]),
+                        _num(g["visitors"]),
+                        _num(g["conversions"]),
+                        _pct(g["conversion_rate"]),
+                    ]
+                    + ([_remove(prefix, site, "goal", g["name"]) if not g["variable"] else "GOALS"] if owner else [])
+                    for g in report["goals"]
+                ],
+            )
+            + note,
+        )
+    )
+    for funnel in report["funnels"]:
+        steps = _table(
+            ["Step", "Visitors", "Drop-off", "Of step 1"],
+            [
+                [escape(s["goal"]), _num(s["visitors"]), _num(s["dropoff"]), _pct(s["conversion_rate"])]
+                for s in funnel["steps"]
+            ],
+        )
+        remove = _remove(prefix, site, "funnel", funnel["name"]) if owner else ""
+        out.append(
+            _section(
+                f"Funnel: {funnel['name']}",
+                funnel_chart(funnel)
+                + f"<p>Overall conversion: <b>{_pct(funnel['conversion_rate'])}</b></p>"
+                + steps
+                + remove,
+                wide=True,
+            )
+        )
+    out.append(
+        _section(
+            "Event properties",
+            _table(
+                ["Event", "Property", "Value", "Events", "Visitors"],
+                [
+                    [
+                        escape(p["name"] or p["type"]),
+                        escape(p["key"]),
+                        escape(p["value"]),
+                        _num(p["count"]),
+                        _num(p["visitors"]),
+                    ]
+                    for p in report["props"]
+                ],
+                numeric_from=3,
+            ),
+        )
+    )
+    out.append(
+        _section(
+            "Exit pages",
+            _table(
+                ["Page", "Exits", "Exit rate"],
+                [[escape(p["path"]), _num(p["exits"]), _pct(p["exit_rate"])] for p in report["exit_pages"]],
+            ),
+        )
+    )
+    if owner:
+        out.append(_manage(report, prefix))
+    return out
+
+
+def _manage(report: dict, prefix: str) -> str:
+    site = escape(report["site"])
+    names = "".join(f"<option>{escape(g['name'])}</option>" for g in report["goals"])
+    return _section(
+        "Add a goal or a funnel",
+        f'<form method="post" action="{escape(prefix)}/goals"><input type="hidden" name="action" value="add-goal">'
+        f'<input type="hidden" name="site" value="{site}">'
+        "<label>Goal: a page path (* matches anything) or a custom event name "
+        '<input name="goal" placeholder="/thanks/ or signup" required maxlength="512"></label> '
+        '<label>Name (optional) <input name="name" maxlength="120"></label> <button>Add goal</button></form>'
+        f'<form method="post" action="{escape(prefix)}/goals"><input type="hidden" name="action" value="add-funnel">'
+        f'<input type="hidden" name="site" value="{site}">'
+        '<label>Funnel name <input name="name" required maxlength="120"></label> '
+        '<label>Steps: 2 to 8 goal names, one per line <textarea name="steps" rows="3" required></textarea></label>'
+        f"<datalist>{names}</datalist> <button>Add funnel</button></form>",
+        wide=True,
+    )
