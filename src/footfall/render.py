@@ -26,8 +26,9 @@ section{background:var(--card);border:1px solid var(--border);border-radius:8px;
 section.wide{grid-column:1/-1}h2{font-size:.95rem;margin:.1rem 0 .6rem}
 .totals{display:flex;flex-wrap:wrap;gap:1.5rem}.totals div{min-width:7rem}.totals b{display:block;font-size:1.5rem}
 .totals span,.muted,caption{color:var(--muted);font-size:.85rem}
-table{border-collapse:collapse;width:100%}td,th{padding:.2rem .4rem;text-align:left;vertical-align:top;word-break:break-all}
-td.n,th.n{text-align:right;white-space:nowrap;word-break:normal}tr+tr td{border-top:1px solid var(--border)}
+table{border-collapse:collapse;width:100%}td,th{padding:.2rem .4rem;text-align:left;vertical-align:top;overflow-wrap:anywhere}
+th{overflow-wrap:normal}td:first-child{min-width:7em}td.n{text-align:right;white-space:nowrap}th.n{text-align:right}
+tr+tr td{border-top:1px solid var(--border)}
 .chart{width:100%;height:auto}.chart .line{fill:none;stroke:var(--line);stroke-width:2}.chart .area{fill:var(--area)}
 .chart circle{fill:var(--line)}.chart text{fill:var(--muted);font-size:11px}
 input,select,button{font:inherit;padding:.25rem .4rem}.note{background:#f5c84222;padding:.4rem .6rem;border-radius:6px}

@@ -38,7 +38,9 @@ PERSON_HEADERS = {"user-agent": BROWSER_UA, "accept-language": "en-GB,en;q=0.9"}
 
 
 def migrated_sqlite() -> sqlite3.Connection:
-    con = sqlite3.connect(":memory:", isolation_level=None)
+    # check_same_thread off: under Playwright's sync API run_sync runs each request on a thread
+    # of its own (one at a time), and they all use this connection.
+    con = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
     con.row_factory = sqlite3.Row
     for migration in sorted((ROOT / "migrations").glob("*.sql")):
         con.executescript(migration.read_text())
