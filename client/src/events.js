@@ -2,7 +2,7 @@
  * Events on a page view: outbound links, downloads, mailto: and tel: links, and the owner's
  * custom events (scroll depth lives in engagement.js).
  *
- * POST {api}/event {uuid, seq, type, page, url, anchor_text | name}
+ * POST {api}/event {uuid, seq, type, page, url, anchor_text | name, props}
  */
 import { option } from './config.js';
 import { send } from './transport.js';
@@ -24,7 +24,10 @@ export const track = (type, fields) => {
 export const onClick = ({ target }) => {
   const custom = target.closest('[data-footfall-event]');
   const link = target.closest('a[href]');
-  if (custom) track('custom', { name: custom.dataset.footfallEvent });
+  // The element's whole dataset goes: the Worker takes the name from data-footfall-event and
+  // the properties from the data-footfall-prop-* attributes (footfall/props.py), which costs
+  // the script no loop over the attributes.
+  if (custom) track('custom', { props: custom.dataset });
   if (link) {
     const href = link.href;
     // link.href is normalised, so its scheme is already lower case.

@@ -32,9 +32,9 @@ const onNavigation = () => {
   }
 };
 
-// footfall('name'): a custom event, for names the owner allows in EVENT_NAMES. Defined on
-// uncounted visits too, so the site's own calls never fail.
-window.footfall = (name) => track('custom', { name });
+// footfall('name', {plan: 'pro'}): a custom event with its properties, for names the owner
+// allows in EVENT_NAMES. Defined on uncounted visits too, so the site's own calls never fail.
+window.footfall = (name, props) => track('custom', { name, props });
 
 const reason = reasonNotToCount();
 if (reason) {

@@ -222,6 +222,8 @@ def parse_event(body: dict, allowed_names: frozenset[str] = frozenset()) -> Even
     if not isinstance(type_, str) or type_ not in EVENT_TYPES:
         raise _bad("type", "must be one of " + ", ".join(sorted(EVENT_TYPES)))
     path, _ = split_page(body.get("page"))
+    if type_ == "custom" and body.get("name") is None:  # a tagged element sends its dataset only
+        body = {**body, "name": props.dataset_name(body.get("props"))}
     name = _event_name(body, type_, allowed_names)
     url = _event_url(body, type_)
     anchor_text = _optional_string(body, "anchor_text")

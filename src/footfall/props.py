@@ -8,9 +8,10 @@ to nothing longer than MAX_VALUE, and a value that looks like an e-mail address 
 keys and rolled up per day, event and value (`daily_props`, footfall/insights.py). This
 module is on the beacon's path: validation only.
 
-The tracker sends an element's whole `dataset` (it costs the script a few bytes, not a loop):
-when `footfallEvent` is among the keys, only the `footfallProp*` ones are properties, named
-back as the attribute had them (`footfallPropIsCustomer` <- data-footfall-prop-is-customer).
+The tracker sends a tagged element's whole `dataset` and no name (it costs the script a few
+bytes, not a loop): the name is `footfallEvent` (data-footfall-event), and only the
+`footfallProp*` keys are properties, named back as the attribute had them
+(`footfallPropIsCustomer` <- data-footfall-prop-is-customer).
 """
 
 import json
@@ -40,6 +41,13 @@ def _from_dataset(raw: dict) -> dict:
             name = key[len(DATASET_PROP) :]
             out[re.sub(r"[A-Z]", lambda m: "-" + m.group().lower(), name[0].lower() + name[1:])] = value
     return out
+
+
+def dataset_name(raw: object) -> str | None:
+    """The event name a tagged element's dataset carries (data-footfall-event), if any."""
+    if isinstance(raw, dict) and isinstance(raw.get(DATASET_EVENT), str):
+        return raw[DATASET_EVENT]
+    return None
 
 
 def _scalar(key: str, value: object) -> str | None:

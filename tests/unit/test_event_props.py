@@ -117,3 +117,16 @@ def test_the_payload_carries_properties_to_the_event_record():
         frozenset({"signup"}),
     )
     assert record.props == '{"plan": "pro"}'
+
+
+def test_a_tagged_elements_dataset_names_the_event_and_carries_its_properties():
+    dataset = {"footfallEvent": "signup", "footfallPropPlan": "pro", "id": "cta"}
+    record = payload.parse_event(
+        {"uuid": str(uuid.uuid4()), "type": "custom", "page": "/", "props": dataset}, frozenset({"signup"})
+    )
+    assert (record.name, record.props) == ("signup", '{"plan": "pro"}')
+    with pytest.raises(Rejection):  # the name still has to be one EVENT_NAMES allows
+        payload.parse_event(
+            {"uuid": str(uuid.uuid4()), "type": "custom", "page": "/", "props": {"footfallEvent": "other"}},
+            frozenset({"signup"}),
+        )
