@@ -7,13 +7,14 @@ PERSIST_TO ?= .wrangler/state
 ORIGIN_URL ?=
 SITE_DIR ?=
 TRUST_CLIENT_IP ?=
-DEMO_PORT ?= 8788
+# Empty: the demo origin listens on PORT + 1 (tools/dev.sh).
+DEMO_PORT ?=
 
 VENV := .venv
 PY := $(VENV)/bin/python
 NPX := npx --no-install
 
-.PHONY: setup dev test test-fast check unit bench migrate build clean
+.PHONY: setup dev test test-fast check unit bench migrate build clean chromium
 
 ## setup: install npm packages from the lock file and the Python dev group, when missing
 setup: node_modules/.footfall-installed $(VENV)/.footfall-installed build
@@ -43,8 +44,12 @@ dev: migrate
 	TRUST_CLIENT_IP=$(TRUST_CLIENT_IP) DEMO_PORT=$(DEMO_PORT) PYTHON=$(PY) tools/dev.sh
 
 ## test: every test (unit, integration over HTTP with real local D1, browser)
-test: setup
+test: setup chromium
 	$(PY) -m pytest
+
+## chromium: Debian's Chromium for the browser tests (installed when root, else says how)
+chromium:
+	@tools/need-chromium.sh
 
 ## test-fast: the in-process tiers only (core and handlers on CPython, SQLite, pinned clock)
 test-fast: setup

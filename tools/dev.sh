@@ -22,10 +22,25 @@ if [ -n "${SITE_DIR:-}" ]; then
 else
   origin=${ORIGIN_URL:-}
   if [ -z "$origin" ]; then
-    "$PYTHON" tools/demo_origin.py --port "${DEMO_PORT:-8788}" &
+    # Next to the Worker's port unless told otherwise, so two `make dev PORT=...` can run.
+    demo_port=${DEMO_PORT:-$(( ${PORT:-8787} + 1 ))}
+    demo_log=$(mktemp)
+    "$PYTHON" tools/demo_origin.py --port "$demo_port" >"$demo_log" 2>&1 &
     demo_pid=$!
-    trap 'kill $demo_pid 2>/dev/null || true' EXIT
-    origin="http://127.0.0.1:${DEMO_PORT:-8788}"
+    trap 'kill $demo_pid 2>/dev/null || true; rm -f "$demo_log"' EXIT
+    # Wait until it serves, or stop with its own error (a port in use, say): never "Ready" in
+    # front of a site that is not there.
+    for _ in $(seq 100); do
+      grep -q '^\[demo-origin\] serving' "$demo_log" && break
+      if ! kill -0 "$demo_pid" 2>/dev/null; then
+        echo "[dev] the demo site could not start on port $demo_port (DEMO_PORT=... picks another):" >&2
+        cat "$demo_log" >&2
+        exit 1
+      fi
+      sleep 0.1
+    done
+    grep -q '^\[demo-origin\] serving' "$demo_log" || { echo "[dev] the demo site did not start in 10 s" >&2; exit 1; }
+    origin="http://127.0.0.1:$demo_port"
   fi
   args+=(--var "ORIGIN_URL:$origin" --var "TAG_ATTRIBUTES:data-allow-localhost")
   echo "[dev] the site behind footfall: $origin (the tracker's tag is added to its pages)"
