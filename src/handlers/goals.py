@@ -12,7 +12,7 @@ from urllib.parse import parse_qsl, urlencode
 
 from app.access import same_origin
 from app.context import Context
-from app.http import Request, Response, json_error, redirect
+from app.http import Request, Response, json_error, no_content, redirect
 from footfall import funnels, goals, insights
 from footfall.days import local_day
 from footfall.errors import Rejection
@@ -87,5 +87,5 @@ async def change(request: Request, ctx: Context) -> Response:
         ]
     await ctx.store.batch(statements)
     if (request.header("accept") or "").startswith("application/json"):
-        return Response(204, {"cache-control": "no-store"}, b"")
+        return no_content()
     return redirect(f"{ctx.settings.prefix}/dashboard?{urlencode({'site': site})}")
