@@ -69,13 +69,13 @@ def change(report: dict, label: str) -> str:
         if "seconds" in metric or "duration" in metric
         else _num(before)
     )
-    if delta is None:
-        text = "no change to show" if before is None or before == 0 else "–"
+    if delta is None:  # nothing to compare with (none before, or no number now)
+        text = "– against " + shown
     else:
         unit = " pts" if metric in _RATES else " %"
         text = f"{'▲' if delta > 0 else '▼' if delta < 0 else '='} {abs(delta):g}{unit}"
     title = f"{compared['from']} – {compared['to']}: {shown}"
-    return f'<span class="change" title="{escape(title)}">{text}</span>'
+    return f'<br><span class="change" title="{escape(title)}">{escape(text)}</span>'
 
 
 def comparison_chart(report: dict, width: int = 720, height: int = 180) -> str:

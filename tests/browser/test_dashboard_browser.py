@@ -132,6 +132,7 @@ def test_dashboard_renders_seeded_data_without_console_errors(context, worker):
         "Tracking coverage",
     ):
         assert page.locator("h2", has_text=title).count() == 1, title
-    assert page.locator("svg.chart").count() == 2
+    # Page views and visitors per day, and visitors against the previous period (#15).
+    assert page.locator("svg.chart").count() == 3
     assert "duckduckgo.com" in page.inner_text("body")
     assert out.stat().st_size > 20_000

@@ -138,3 +138,47 @@ def test_filters_are_whitelisted():
     for bad in ([("path; DROP TABLE", "x")], [("page", "")], [("page", "x" * 3000)], [("page", 5)]):
         with pytest.raises(Rejection):
             periods.filters(bad)
+
+
+def test_goal_funnel_property_and_exit_panels_escape_what_they_show():
+    """Goal names, property values (visitors' data) and exit pages in the #15 panels."""
+    report = {
+        **hostile_report(),
+        "goals": [
+            {
+                "name": p,
+                "kind": "event",
+                "pattern": p,
+                "variable": False,
+                "from_day": None,
+                "visitors": 1,
+                "conversions": 1,
+                "conversion_rate": 0.5,
+            }
+            for p in PAYLOADS
+        ],
+        "funnels": [
+            {
+                "name": PAYLOADS[0],
+                "steps": [{"goal": p, "visitors": 1, "dropoff": 0, "conversion_rate": 1.0} for p in PAYLOADS],
+                "conversion_rate": 1.0,
+                "from_day": "",
+            }
+        ],
+        "props": [
+            {"type": "custom", "name": p, "key": "plan", "value": p, "count": 1, "visitors": 1} for p in PAYLOADS
+        ],
+        "exit_pages": [{"path": p, "exits": 1, "exit_rate": 1.0} for p in PAYLOADS],
+        "compare": {
+            "kind": "previous",
+            "from": PAYLOADS[0],
+            "to": PAYLOADS[1],
+            "totals": {"visitors": 1},
+            "change": {"visitors": 10},
+            "series": [],
+        },
+    }
+    html = render.page(report, prefix="/_ff", period="7d", params={}, nonce="n0nce", public=False)
+    for payload in PAYLOADS:
+        assert payload not in html or payload == "javascript:alert(1)"
+    assert "<script" not in html and "onerror=" not in html.replace("onerror=alert", "")
