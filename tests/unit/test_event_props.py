@@ -98,9 +98,10 @@ def test_an_event_with_properties_is_stored_and_counted_per_value():
     refused = {"uuid": page_load, "seq": 2, "type": "custom", "name": "signup", "page": "/", "props": {"e": "a@b.co"}}
     reply = app.beacon("event", refused)
     assert reply.status == 400 and "e-mail" in reply.json()["message"]
-    assert sorted(r["props"] for r in app.rows("SELECT props FROM events")) == ['{"plan": "free"}'] + [
-        '{"plan": "pro"}'
-    ] * 2
+    assert (
+        sorted(r["props"] for r in app.rows("SELECT props FROM events"))
+        == ['{"plan": "free"}'] + ['{"plan": "pro"}'] * 2
+    )
     body = {"date_range": "day", "metrics": ["visitors", "events"], "dimensions": ["event:props:plan"]}
     reply = app.post("/_ff/api/v1/query", body, headers=BEARER)
     assert reply.status == 200, reply.text()
