@@ -272,6 +272,9 @@ class Handler(BaseHTTPRequestHandler):
     log: list[dict] = []
     log_lock = threading.Lock()
     protocol_version = "HTTP/1.1"
+    # Headers and body go out in separate writes: with Nagle's algorithm on, a kept-alive
+    # client's delayed ACK holds the body back ~40 ms.
+    disable_nagle_algorithm = True
 
     def log_message(self, fmt, *args):  # quiet
         pass
@@ -463,7 +466,8 @@ class ModeRun:
     - `assets+worker-first`: the same with run_worker_first = true;
     - `origin`: the origin alone, no footfall (a baseline for benchmarks).
 
-    `url` is where a visitor goes, `worker` the Worker's own address (GET /__stats, /__clock)."""
+    `url` is where a visitor goes, `worker` the Worker's own address (GET /__stats, /__clock),
+    `origin` the site's own server where there is one (GET /__origin/log)."""
 
     def __init__(self, mode: str, site: Path, work: Path, state: Path | None = None, extra_vars=None):
         from support.processes import apply_migrations, start_worker
@@ -471,6 +475,7 @@ class ModeRun:
         self.mode, self.processes = mode, []
         self.state = state or work / "state"
         self.worker: str | None = None
+        self.origin: str | None = None
         if mode != "origin" and state is None:
             apply_migrations(self.state)
         variables = {"TAG_ATTRIBUTES": "data-allow-localhost", **(extra_vars or {})}
@@ -478,13 +483,14 @@ class ModeRun:
             if mode in ("proxy", "origin"):
                 origin_proc, origin = start_static_origin(site)
                 self.processes.append(origin_proc)
-                self.url = origin
+                self.url = self.origin = origin
                 if mode == "proxy":
                     self.url = self.worker = self._worker(start_worker, {**variables, "ORIGIN_URL": origin})
             elif mode == "routes":
                 published = tagged_copy(site, work / "published", LOCAL_ATTR)
                 self.worker = self._worker(start_worker, {**variables, "INJECT_TAG": "false"})
                 zone_proc, self.url = start_static_origin(published, route_to=self.worker)
+                self.origin = self.url
                 self.processes.append(zone_proc)
             elif mode in ("assets", "assets+worker-first"):
                 deployed = tagged_copy(site, work / "deployed", LOCAL_ATTR)
