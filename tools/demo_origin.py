@@ -1,5 +1,6 @@
 """The demo origin `make dev` and the tests put behind the Worker: a static site served the
-way GitHub Pages serves one (folder -> 301 to folder/, index.html, 404.html with status 404).
+way GitHub Pages serves one (folder -> 301 to folder/, index.html, 404.html with status 404,
+max-age with an ETag and 304 to a matching If-None-Match).
 
 Besides the files it answers a few paths under /__origin/ that the proxy tests need:
   /__origin/echo    any method: the method, path, headers and body it received, as JSON
@@ -10,6 +11,7 @@ Usage: python tools/demo_origin.py [--port 8788] [--root examples/site]
 """
 
 import argparse
+import hashlib
 import json
 import mimetypes
 import time
@@ -83,7 +85,18 @@ class Handler(BaseHTTPRequestHandler):
         kind = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
         if kind.startswith("text/") or kind in ("application/javascript",):
             kind += "; charset=utf-8"
-        self._send(200, target.read_bytes(), kind, [("Cache-Control", "max-age=60")])
+        body = target.read_bytes()
+        # Cacheable for a minute, with a validator: a browser shows a page again from its cache
+        # while it is fresh and revalidates it on a reload, answered 304 when it is unchanged.
+        etag = '"' + hashlib.sha256(body).hexdigest()[:16] + '"'
+        cache = [("Cache-Control", "max-age=60"), ("ETag", etag)]
+        if etag in (self.headers.get("If-None-Match") or ""):
+            self.send_response(304)
+            for name, value in cache:
+                self.send_header(name, value)
+            self.end_headers()
+            return
+        self._send(200, body, kind, cache)
 
     do_GET = do_HEAD = do_POST = do_PUT = do_DELETE = do_PATCH = do_OPTIONS = _serve
 

@@ -46,11 +46,15 @@ def is_page_load(request: Request, response: Response) -> bool:
     """A page load, not a favicon or an iframe: browsers say so in Sec-Fetch-Dest; crawlers and
     older browsers don't send it, and then an HTML answer is taken as a page. A 304 to a
     document request is a browser showing the page it revalidated (a reload of a page sent
-    with max-age): often without Content-Type, still a page served (footfall.queries.SERVED_HIT)."""
+    with max-age): often without Content-Type, still a page served (footfall.queries.SERVED_HIT).
+    Browsers send Sec-Fetch-Dest only to secure origins (https, localhost); elsewhere a
+    navigation is known by asking for HTML first."""
     dest = request.header("sec-fetch-dest")
     if request.method != "GET" or dest not in (None, "document"):
         return False
-    return _is_html(response) or (response.status == 304 and dest == "document")
+    if response.status == 304:
+        return dest == "document" or (request.header("accept") or "").startswith("text/html")
+    return _is_html(response)
 
 
 def tracker_tag(ctx: Context) -> str:

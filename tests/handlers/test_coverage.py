@@ -75,15 +75,24 @@ def test_a_reload_answered_304_is_a_page_served(site):
     assert totals(site) == {"pageviews": 2, "coverage": 1.0}
 
 
+NAVIGATION_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8"
+
+
 @pytest.mark.parametrize(
-    "headers",
-    [{**PERSON_HEADERS, "sec-fetch-dest": "image"}, PERSON_HEADERS],
-    ids=["not-a-document", "no-fetch-metadata"],
+    "headers,served",
+    [
+        ({"sec-fetch-dest": "document"}, True),
+        ({"accept": NAVIGATION_ACCEPT}, True),  # an http:// site: no Fetch Metadata
+        ({"sec-fetch-dest": "image", "accept": NAVIGATION_ACCEPT}, False),
+        ({"accept": "image/avif,image/webp,*/*"}, False),
+        ({}, False),
+    ],
+    ids=["document", "navigation-without-fetch-metadata", "image", "image-without-fetch-metadata", "nothing-said"],
 )
-def test_a_304_is_a_page_served_only_for_a_document_request(site, headers):
+def test_a_304_is_a_page_served_only_for_a_navigation(site, headers, served):
     site.origin.pages["/"] = (304, {"etag": '"v1"'}, b"")
-    site.get("/", headers={**headers, "if-none-match": '"v1"'})
-    assert site.rows("SELECT path, status FROM hits") == []
+    site.get("/", headers={**PERSON_HEADERS, **headers, "if-none-match": '"v1"'})
+    assert site.rows("SELECT path, status FROM hits") == ([{"path": "/", "status": 304}] if served else [])
 
 
 def test_a_blocked_tracker_lowers_coverage(site):
