@@ -1,9 +1,10 @@
 """The isolate's short memory of who is doing what (footfall/recent.py), and the limits on it.
 
 - Failed owner credentials per network: after MAX_OWNER_FAILURES in a window, the owner's
-  endpoints and the login answer 429 for the rest of it, credentials unchecked (a guess that
-  is never checked is worth nothing). The WAF rule footfall-owner (waf/rules.py) does the same
-  before the Worker; this is the line that needs no Cloudflare plan.
+  endpoints and the login answer 429 to any credentials for the rest of it, right or wrong, so
+  a guess tells nothing (it is still parsed and counted: the answer is the same either way).
+  The WAF rule footfall-owner (waf/rules.py) limits the same paths before the Worker; this is
+  the line that needs no Cloudflare plan.
 - Visitor ids per network: many different visitor ids from one network in a minute (a client
   rotating its user agent) is a bot signal (footfall/profile.py).
 

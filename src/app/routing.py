@@ -103,10 +103,7 @@ async def dispatch(routes: tuple[Route, ...], proxy: Handler, request: Request, 
     if route.access is Access.PUBLIC:  # no credentials to check (logout checks its own)
         return await _run(route, request._replace(params=params), ctx)
     credentials = access.presents_credentials(request)
-    if credentials:
-        wait = guards.owner_locked_out(request.client.ip, ctx.now_ms)
-        if wait is not None:
-            return access.too_many_attempts(wait)
+    wait = guards.owner_locked_out(request.client.ip, ctx.now_ms) if credentials else None
     try:
         owner = await access.is_owner(request, ctx.settings, ctx.now_ms, ctx.store)
     except StorageError as exc:
@@ -114,6 +111,8 @@ async def dispatch(routes: tuple[Route, ...], proxy: Handler, request: Request, 
         return storage_unavailable()
     if credentials and not owner:
         guards.owner_failed(request.client.ip, ctx.now_ms)
+    if wait is not None:  # locked out: the same 429 whether the credentials were right or not
+        return access.too_many_attempts(wait)
     if not access.allowed(route.access, owner, ctx.settings, ctx.site):
         return access.denied(route.access, ctx.settings)
     return await _run(route, request._replace(params=params), ctx._replace(owner=owner))

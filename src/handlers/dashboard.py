@@ -62,12 +62,14 @@ async def login(request: Request, ctx: Context) -> Response:
     if not same_origin(request):
         return json_error(403, "cross_origin", "log in from the dashboard's own page")
     wait = guards.owner_locked_out(request.client.ip, ctx.now_ms)
-    if wait is not None:
-        return too_many_attempts(wait)
     body = await request.read_body(MAX_FORM_BYTES)
     form = dict(parse_qsl(body.decode("utf-8", "replace")))
-    if not auth.token_matches(form.get("token"), settings.dashboard_token):
+    right = auth.token_matches(form.get("token"), settings.dashboard_token)
+    if not right:
         guards.owner_failed(request.client.ip, ctx.now_ms)
+    if wait is not None:  # locked out: the same 429 whether the token was right or not
+        return too_many_attempts(wait)
+    if not right:
         return Response(401, page_headers(nonce), render.login_page(settings.prefix, nonce, "That token is not right."))
     generation = await sessions.current(ctx.store)
     cookie = auth.set_cookie(auth.new_session(settings.dashboard_token, ctx.now_ms, generation), settings.prefix)

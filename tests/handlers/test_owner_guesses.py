@@ -1,7 +1,8 @@
 """Guessing the owner's token is counted and stopped in the isolate (issue 14, item 5): after
 10 wrong tokens or sessions from one network in 10 minutes, the owner's endpoints and the
-login answer 429 with Retry-After, and nothing more is checked until the window ends. (The
-WAF rule footfall-owner, waf/rules.py, stops the same before the Worker on paid plans.)"""
+login answer 429 with Retry-After to any credentials, right or wrong, until the window ends:
+a guess then tells nothing. (The WAF rule footfall-owner, waf/rules.py, limits the same paths
+before the Worker on paid plans.)"""
 
 import pytest
 
@@ -18,11 +19,11 @@ def guess(app, n, client=ME, path="/_ff/api/v1/export"):
 
 
 @pytest.mark.parametrize("path", ["/_ff/api/v1/export", "/_ff/api/v1/query", "/_ff/dashboard", "/_ff/history/a.svg"])
-def test_the_eleventh_wrong_bearer_token_is_not_even_checked(app, path):
+def test_after_ten_wrong_bearer_tokens_every_answer_is_429(app, path):
     assert set(guess(app, 10, path=path)) <= {401, 303}
     reply = app.get(path, headers=WRONG, client=ME)
     assert reply.status == 429 and int(reply.headers.get("retry-after")) > 0
-    # Nor is the right one, from that network: a guess that is never checked is worth nothing.
+    # The right one too, from that network: a 429 whatever the guess, so it tells nothing.
     assert app.get(path, headers=BEARER, client=ME).status == 429
 
 
