@@ -10,7 +10,7 @@ from urllib.parse import parse_qsl, urlencode
 from app.access import Access, denied, may_read
 from app.context import Context
 from app.http import JSON_HEADERS, Request, Response, json_error
-from footfall import body, export, overview, periods, stats, statsapi
+from footfall import apiv2, body, export, periods, stats
 from footfall.days import local_day
 from footfall.errors import Rejection
 from footfall.limits import MAX_BODY_BYTES
@@ -21,12 +21,12 @@ async def query(request: Request, ctx: Context) -> Response:
         body.check_media_type(request.header("content-type"))
         data = body.decode_object(await request.read_body(MAX_BODY_BYTES))
     else:
-        data = dict(parse_qsl(request.query))
-    q, metrics, dimension = statsapi.parse_query(data, ctx.settings, ctx.site, ctx.now_ms)
-    if not may_read(ctx.owner, ctx.settings, q.site):
+        data = apiv2.from_parameters(dict(parse_qsl(request.query)))
+    answer, rows_read = await apiv2.run(
+        ctx.store, data, ctx.settings, ctx.site, ctx.now_ms, lambda site: may_read(ctx.owner, ctx.settings, site)
+    )
+    if answer is None:
         return denied(Access.OWNER_OR_PUBLIC, ctx.settings)
-    report, rows_read = await overview.report(ctx.store, q, ctx.settings.goals)
-    answer = statsapi.answer(report, rows_read, q, metrics, dimension)
     return Response(200, {**JSON_HEADERS, **stats.cost_headers(rows_read)}, json.dumps(answer))
 
 

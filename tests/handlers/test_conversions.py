@@ -122,7 +122,7 @@ def test_goals_funnel_exits_and_duration_from_raw_rows_and_after_the_job(app):
     assert api(app, "event:goal") == GOALS
     search = numbers(app, channel="search")
     assert (search["goals"], search["funnel"]) == (GOALS_SEARCH, FUNNEL_SEARCH)
-    assert api(app, "event:goal", "channel==search") == GOALS_SEARCH
+    assert api(app, "event:goal", "channel==Organic%20Search") == GOALS_SEARCH
 
     app.advance(20 * 3600 * 1000)  # the next day, 08:00: the job rolls up both days
     assert app.run_maintenance()["rolled_up"] == [YESTERDAY, DAY]

@@ -58,7 +58,8 @@ def test_a_stranger_reads_the_dashboard_of_listed_sites_only(deployment, host, t
     ids=["own", "listed", "unlisted", "unlisted-upper"],
 )
 def test_a_stranger_queries_the_api_for_listed_sites_only(deployment, body, status):
-    reply = deployment.post("/_ff/api/v1/query", body, host="blog.example")
+    query = {**body, "metrics": ["visitors"], "date_range": "7d"}  # what Plausible's v2 requires
+    reply = deployment.post("/_ff/api/v1/query", query, host="blog.example")
     assert reply.status == status
     get = deployment.get(f"/_ff/api/v1/query?site_id={body.get('site_id', '')}", host="blog.example")
     assert get.status == status
@@ -66,7 +67,8 @@ def test_a_stranger_queries_the_api_for_listed_sites_only(deployment, body, stat
 
 def test_the_owner_still_reads_every_site(deployment):
     assert deployment.get("/_ff/dashboard?site=private.example", headers=BEARER, host="blog.example").status == 200
-    reply = deployment.post("/_ff/api/v1/query", {"site_id": "private.example"}, headers=BEARER, host="blog.example")
+    body = {"site_id": "private.example", "metrics": ["visitors"], "date_range": "7d"}
+    reply = deployment.post("/_ff/api/v1/query", body, headers=BEARER, host="blog.example")
     assert reply.status == 200
 
 

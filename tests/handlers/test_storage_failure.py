@@ -17,7 +17,7 @@ STORE_ROUTES = [
     pytest.param("POST", "/_ff/event", {"uuid": UUID, "type": "scroll", "name": "25", "page": "/"}, {}, id="event"),
     pytest.param("GET", "/_ff/dashboard", None, BEARER, id="dashboard"),
     pytest.param("GET", "/_ff/api/v1/query?metrics=visitors", None, BEARER, id="api-get"),
-    pytest.param("POST", "/_ff/api/v1/query", {"metrics": ["visitors"]}, BEARER, id="api-post"),
+    pytest.param("POST", "/_ff/api/v1/query", {"metrics": ["visitors"], "date_range": "7d"}, BEARER, id="api-post"),
     pytest.param("GET", "/_ff/api/v1/export?table=pageviews", None, BEARER, id="export"),
     pytest.param("GET", "/_ff/history/blog/hello.html.svg", None, BEARER, id="history"),
 ]

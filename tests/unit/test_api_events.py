@@ -32,9 +32,10 @@ def results(app, body) -> dict:
 @pytest.mark.parametrize(
     "dimension,expected",
     [
-        ("event:type", {("outbound",): [3], ("custom",): [1]}),
-        ("event:name", {("",): [3], ("signup",): [1]}),
-        ("event:props:url", {("https://a.example/",): [2], ("https://b.example/",): [1], ("",): [1]}),
+        # Plausible counts the page view among the events, and names a link click its way.
+        ("event:type", {("outbound",): [3], ("custom",): [1], ("pageview",): [1]}),
+        ("event:name", {("Outbound Link: Click",): [3], ("signup",): [1], ("pageview",): [1]}),
+        ("event:props:url", {("https://a.example/",): [2], ("https://b.example/",): [1], ("(none)",): [2]}),
     ],
 )
 def test_events_break_down_by_type_name_and_url(app, dimension, expected):

@@ -105,10 +105,11 @@ def test_an_event_with_properties_is_stored_and_counted_per_value():
     body = {"date_range": "day", "metrics": ["visitors", "events"], "dimensions": ["event:props:plan"]}
     reply = app.post("/_ff/api/v1/query", body, headers=BEARER)
     assert reply.status == 200, reply.text()
-    # One visitor (one browser, one day) sent all three.
+    # One visitor (one browser, one day) sent all three; the page views carry no plan.
     assert {tuple(r["dimensions"]): r["metrics"] for r in reply.json()["results"]} == {
         ("pro",): [1, 2],
         ("free",): [1, 1],
+        ("(none)",): [1, 3],
     }
 
 
