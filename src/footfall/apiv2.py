@@ -249,7 +249,7 @@ async def run(store: Store, data: dict, settings: Settings, site: str, now_ms: i
     if fast:
         sq = _stats_query(q, settings, today, now_ms)
         if "top" in stats.Query._fields:
-            sq = sq._replace(top=0)  # every row: pagination is the query's
+            sq = sq._replace(**{"top": 0})  # every row: pagination is the query's
         report, rows_read = await overview.report(store, sq, settings.goals)
         results = _rows_from_report(q, dim, report)
         source = report["source"]
