@@ -15,6 +15,7 @@ query written as parameters.
 """
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from footfall import dimensions, engine, goals, overview, queries, queryv2, stats, vocabulary
 from footfall.days import local_day, shift_day
@@ -249,7 +250,8 @@ async def run(store: Store, data: dict, settings: Settings, site: str, now_ms: i
     if fast:
         sq = _stats_query(q, settings, today, now_ms)
         if "top" in stats.Query._fields:
-            sq = sq._replace(**{"top": 0})  # every row: pagination is the query's
+            every: dict[str, Any] = {"top": 0}  # every row: pagination is the query's
+            sq = sq._replace(**every)
         report, rows_read = await overview.report(store, sq, settings.goals)
         results = _rows_from_report(q, dim, report)
         source = report["source"]
