@@ -8,6 +8,7 @@ dashboard and the stats API; D1's own `rows_read` for every statement of the loa
 and returned in the X-Footfall-Rows-Read header.
 """
 
+import json
 import random
 import sqlite3
 import sys
@@ -16,6 +17,9 @@ import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+from footfall import insights
+from footfall.funnels import Funnel
+from footfall.goals import parse_goal
 from footfall.rollups import rollup_day
 from support.http import request
 from support.processes import apply_migrations, start_worker
@@ -47,6 +51,13 @@ DEVICES = [
     ("Edge", "Windows", "desktop"),
     ("Safari", "iOS", "tablet"),
 ]
+
+
+# The dashboard's default view shows goals and a funnel (#15): three goals and a funnel over
+# them, stored as the dashboard stores them and rolled up with every day.
+GOALS = [parse_goal("/about/", SITE), parse_goal("signup", SITE), parse_goal("/posts/*", SITE)]
+FUNNEL = Funnel("About, sign-up, a post", tuple(g.name for g in GOALS), SITE)
+DEFINED = insights.Definitions(GOALS, [FUNNEL])
 
 
 def _db_file(state: Path) -> Path:
@@ -103,6 +114,11 @@ def seed(state: Path, today: str, now_ms: int) -> dict:
             if rng.random() < 0.1:  # people without JavaScript, and crawlers
                 hit_rows.append((SITE, ts, day, path, 200, f"n{d}-{i}", "person"))
                 hit_rows.append((SITE, ts, day, path, 200, f"b{d}-{i}", rng.choice(["search_crawler", "ai_crawler"])))
+            if rng.random() < 0.02:  # a sign-up, with a property
+                ev_rows.append(
+                    (uuid, 2, SITE, ts + 2000, day, "custom", "signup", path, None, None, "person")
+                    + (json.dumps({"plan": rng.choice(["free", "pro"])}),)
+                )
             if rng.random() < 0.05:
                 ev_rows.append(
                     (
@@ -117,6 +133,7 @@ def seed(state: Path, today: str, now_ms: int) -> dict:
                         "https://elsewhere.example/",
                         "a link",
                         "person",
+                        None,
                     )
                 )
         con.executemany(
@@ -129,14 +146,23 @@ def seed(state: Path, today: str, now_ms: int) -> dict:
             "INSERT INTO hits (site, ts, day, path, status, visitor, bot_class) VALUES (?, ?, ?, ?, ?, ?, ?)", hit_rows
         )
         con.executemany(
-            "INSERT INTO events (uuid, seq, site, ts, day, type, name, path, url, anchor_text, bot_class) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO events (uuid, seq, site, ts, day, type, name, path, url, anchor_text, bot_class, props) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             ev_rows,
         )
         if day != today:
-            for st in rollup_day(day, now_ms):
+            for st in rollup_day(day, now_ms, DEFINED):
                 con.execute(st.sql, st.params)
         views, hits, events = views + len(pv_rows), hits + len(hit_rows), events + len(ev_rows)
+    for g in GOALS:
+        con.execute(
+            "INSERT INTO goals (site, name, kind, pattern, from_day) VALUES (?, ?, ?, ?, ?)",
+            (SITE, g.name, g.kind, g.pattern, start.isoformat()),
+        )
+    con.execute(
+        "INSERT INTO funnels (site, name, steps, from_day) VALUES (?, ?, ?, ?)",
+        (SITE, FUNNEL.name, json.dumps(list(FUNNEL.steps)), start.isoformat()),
+    )
     con.commit()
     con.execute("ANALYZE")
     con.commit()
@@ -194,7 +220,8 @@ def markdown(r: dict) -> str:
         "## Dashboard cost at 1,000,000 page views",
         "",
         f"{c['pageviews']:,} page views, {c['hits']:,} server-side hits and {c['events']:,} events over {DAYS} days "
-        "in the local D1 (raw rows kept for all days; past days rolled up). Rows read per load, from D1's own "
+        "in the local D1 (raw rows kept for all days; past days rolled up), with three goals and a funnel over "
+        "them on the dashboard and its comparison with the previous period. Rows read per load, from D1's own "
         "`rows_read`:",
         "",
         "| load | rows read | budget |",
