@@ -19,6 +19,9 @@ class Client(NamedTuple):
 
     ip: str = ""
     country: str | None = None
+    region: str | None = None  # request.cf.regionCode ("MD")
+    region_name: str | None = None  # request.cf.region ("Maryland")
+    city: str | None = None  # request.cf.city
     asn: int | None = None
     cf_bot_score: int | None = None
     cf_verified_category: str | None = None

@@ -31,6 +31,9 @@ def client_of(js_request, headers: dict[str, str]) -> Client:
     return Client(
         ip=headers.get("cf-connecting-ip", ""),
         country=_cf_value(cf, "country") or None,
+        region=_cf_value(cf, "regionCode") or None,
+        region_name=_cf_value(cf, "region") or None,
+        city=_cf_value(cf, "city") or None,
         asn=_number(_cf_value(cf, "asn")),
         cf_bot_score=_number(_cf_value(cf, "botManagement", "score")),
         cf_verified_category=_cf_value(cf, "verifiedBotCategory") or None,

@@ -174,7 +174,7 @@ def _raw_days(q: queryv2.Query, today: str, retention_days: int) -> tuple[tuple[
     return ((start, q.day_to) if start <= q.day_to else None), note
 
 
-_PAGE_COLUMNS = ", ".join(dict.fromkeys((*queries.ROW_COLUMNS, "referrer")))
+_PAGE_COLUMNS = ", ".join(dict.fromkeys((*queries.ROW_COLUMNS, "referrer", "region", "region_name", "city")))
 
 
 def _engine_statements(q: queryv2.Query, days: tuple[str, str] | None) -> list[Statement]:

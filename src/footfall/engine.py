@@ -82,6 +82,10 @@ def _visit(raw: visits.Visit, site: str) -> Visit:
             "visit:browser": vocabulary.browser(a.get("browser")) or "",
             "visit:os": vocabulary.os(a.get("os")) or "",
             "visit:country_name": vocabulary.country_name(a.get("country")) or "",
+            # Kept on the page view, not in the registry: the API's alone (migration 0011).
+            "visit:region": entry.get("region") or "",
+            "visit:region_name": entry.get("region_name") or "",
+            "visit:city_name": entry.get("city") or "",
             "visit:entry_page_hostname": site,
             "visit:exit_page_hostname": site,
         }

@@ -12,10 +12,10 @@ EXPORT_TABLES = {
     "pageviews": (
         "uuid, site, ts, day, path, referrer, referrer_host, internal, channel, utm_source, utm_medium, "
         "utm_campaign, utm_term, utm_content, visitor, country, browser, os, device, bot_class, "
-        "bot_score, bot_reasons, status, seconds, last_ts",
+        "bot_score, bot_reasons, status, seconds, last_ts, region, region_name, city",
         "ts, uuid",
     ),
-    "events": ("uuid, seq, site, ts, day, type, name, path, url, anchor_text, bot_class", "ts, uuid, seq"),
+    "events": ("uuid, seq, site, ts, day, type, name, path, url, anchor_text, bot_class, props", "ts, uuid, seq"),
     "hits": ("id, site, ts, day, path, status, visitor, country, bot_class, bot_score, bot_reasons", "id"),
     "daily_pages": (
         "site, day, path, views, visitors, visits, bounces, seconds_sum, seconds_count, seconds_hist, hits, not_found, "

@@ -3,10 +3,14 @@ family, OS and device type, and a bot verdict. The IP address and the user-agent
 and never come out.
 """
 
+import re
 from typing import NamedTuple
 
 from footfall import bots, useragent, visitors
 from footfall.limits import MAX_USER_AGENT
+
+MAX_PLACE = 100
+_CONTROL_RE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 class Client(NamedTuple):
@@ -20,6 +24,9 @@ class Client(NamedTuple):
     ch_mobile: str | None = None
     ch_platform: str | None = None
     country: str | None = None
+    region: str | None = None
+    region_name: str | None = None
+    city: str | None = None
     asn: int | None = None
     cf_bot_score: int | None = None
     cf_verified_category: str | None = None
@@ -32,6 +39,9 @@ class Profile(NamedTuple):
     os: str | None
     device: str
     verdict: bots.Verdict
+    region: str | None = None  # ISO 3166-2, "US-MD"
+    region_name: str | None = None
+    city: str | None = None
 
     @property
     def reasons(self) -> str | None:
@@ -43,6 +53,15 @@ def _country(code: str | None) -> str | None:
     if code and len(code) == 2 and code.isalnum():
         return code.upper()
     return None
+
+
+def _place(name: str | None) -> str | None:
+    """A region's or city's name from Cloudflare, as text fit to store: no controls, at most
+    MAX_PLACE characters."""
+    if not isinstance(name, str):
+        return None
+    clean = " ".join(_CONTROL_RE.sub(" ", name).split())[:MAX_PLACE]
+    return clean or None
 
 
 def build(client: Client, site: str, visitor_mode: str, salt: bytes | None) -> Profile:
@@ -63,7 +82,19 @@ def build(client: Client, site: str, visitor_mode: str, salt: bytes | None) -> P
         )
     )
     device = useragent.parse(ua, client.ch_ua, client.ch_mobile, client.ch_platform)
-    return Profile(visitor, _country(client.country), device.browser, device.os, device.device, verdict)
+    country = _country(client.country)
+    code = _place(client.region)
+    return Profile(
+        visitor,
+        country,
+        device.browser,
+        device.os,
+        device.device,
+        verdict,
+        f"{country}-{code}" if country and code and len(code) <= 3 and code.isalnum() else None,
+        _place(client.region_name),
+        _place(client.city),
+    )
 
 
 # Different visitor ids from one network (an IPv4 address, an IPv6 /64) in one minute, as the

@@ -60,7 +60,6 @@ VISIT_DIMENSIONS = (
     "visit:country_name",
     "visit:region",
     "visit:region_name",
-    "visit:city",
     "visit:city_name",
     "visit:entry_page_hostname",
     "visit:exit_page_hostname",
@@ -71,6 +70,7 @@ TIME_DIMENSIONS = ("time", "time:hour", "time:day", "time:week", "time:month")
 REFUSED_DIMENSIONS = {
     "visit:browser_version": "footfall does not record browser versions",
     "visit:os_version": "footfall does not record operating system versions",
+    "visit:city": "footfall records a city's name (visit:city_name), not its GeoNames ID",
 }
 OPERATORS = ("is", "is_not", "contains", "contains_not", "matches", "matches_not")
 LOGICAL = ("and", "or", "not")

@@ -27,13 +27,13 @@ INSERT_PAGE_LOAD = """
 INSERT INTO pageviews (uuid, site, ts, day, path, referrer, referrer_host, internal, channel,
                        utm_source, utm_medium, utm_campaign, utm_term, utm_content,
                        visitor, country, browser, os, device, bot_class, bot_score, bot_reasons,
-                       status, last_ts)
+                       status, last_ts, region, region_name, city)
 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19,
         ?20, ?21, ?22,
         (SELECT status FROM hits
          WHERE day IN (?24, ?4) AND site = ?2 AND ts >= ?23 AND path = ?5 AND visitor = ?15
          ORDER BY ts DESC LIMIT 1),
-        ?3)
+        ?3, ?25, ?26, ?27)
 ON CONFLICT (uuid) DO NOTHING
 """
 

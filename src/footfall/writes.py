@@ -45,6 +45,9 @@ def page_load(record: PageLoad, site: str, now_ms: int, offset_minutes: int, who
             who.reasons,
             now_ms - sql.HIT_LOOKBACK_MS,
             local_day(now_ms - sql.HIT_LOOKBACK_MS, offset_minutes),  # the lookback may cross midnight
+            who.region,
+            who.region_name,
+            who.city,
         ),
     )
 

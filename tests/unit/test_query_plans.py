@@ -14,7 +14,7 @@ def plan(statement: str, params: int) -> str:
 def test_init_finds_the_proxys_hit_by_visitor_not_by_scanning_the_window():
     # Before migration 0004 the lookup ran on (day, site, ts) with day as a range: it read
     # every hit of the day (about 500 rows per /init at 1,000 views a day in bench/capacity.py).
-    detail = plan(sql.INSERT_PAGE_LOAD, 24)
+    detail = plan(sql.INSERT_PAGE_LOAD, 27)
     assert "hits_day_site_visitor_ts (day=? AND site=? AND visitor=? AND ts>?)" in detail, detail
 
 
