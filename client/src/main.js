@@ -32,11 +32,13 @@ const onNavigation = () => {
   }
 };
 
+// A page that loads the tracker twice (a tag in its template and the one the Worker adds, or
+// one in its <body>) counts once: the second copy finds the first one's function.
+const reason = window.footfall ? 'twice' : reasonNotToCount();
+
 // footfall('name', {plan: 'pro'}): a custom event with its properties, for names the owner
 // allows in EVENT_NAMES. Defined on uncounted visits too, so the site's own calls never fail.
 window.footfall = (name, props) => track('custom', { name, props });
-
-const reason = reasonNotToCount();
 if (reason) {
   if (hasOption('debug')) console.info('footfall: not counted,', reason);
 } else {
