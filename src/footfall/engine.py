@@ -279,7 +279,8 @@ def answer(q: Query, rows: list[dict], event_rows: list[dict], goals: list[Goal]
         for d in dims:
             keys = [k + (v,) for k in keys for v in m.values(e, d)]
         for key in keys:
-            groups[key].append(e)
+            if "" not in key:  # no row for an unknown value, as the rollups keep none
+                groups[key].append(e)
     total = _visitors(chosen)
     needs_base = any(n in ("conversion_rate", "group_conversion_rate") for n in q.metrics)
     base_events = (

@@ -41,8 +41,8 @@ METRICS = (
 # footfall's own: the share of served pages the tracker reported (footfall.coverage).
 EXTENSION_METRICS = ("coverage",)
 REFUSED_METRICS = {
-    "total_revenue": "revenue metrics are not supported: footfall has no revenue goals",
-    "average_revenue": "revenue metrics are not supported: footfall has no revenue goals",
+    "total_revenue": "footfall has no revenue goals",
+    "average_revenue": "footfall has no revenue goals",
 }
 SESSION_METRICS = ("bounce_rate", "views_per_visit", "visit_duration")
 UTM = ("utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content")
