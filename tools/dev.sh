@@ -17,7 +17,7 @@ if [ -n "${SITE_DIR:-}" ]; then
   fi
   # Local pages are served from 127.0.0.1, which the tracker skips unless told otherwise.
   node tools/site/inject.mjs "$SITE_DIR" .wrangler/site --prefix "$PREFIX" --attr data-allow-localhost=
-  args+=(--assets .wrangler/site --run-worker-first "$PREFIX/*")
+  args+=(--assets .wrangler/site --run-worker-first "$PREFIX/*" --not-found-handling 404-page)
   echo "[dev] static assets: $SITE_DIR (tagged copy in .wrangler/site); only $PREFIX/* runs the Worker"
 else
   origin=${ORIGIN_URL:-}

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Deploy-time tag injection for the static-assets mode (#11): copy a site's build directory to
-// OUT_DIR and add footfall's tag at the end of <head> of every HTML page, so the pages are
+// OUT_DIR and add footfall's tag in <head> of every HTML page (the root 404.html excepted), so the pages are
 // served by Cloudflare as static assets (free, no Worker invocation) and still tracked.
 //
 //   node tools/site/inject.mjs SRC_DIR OUT_DIR [--prefix /_ff] [--attr data-x=y ...]
@@ -8,8 +8,8 @@
 // - SRC_DIR is only read. OUT_DIR is rebuilt from scratch in a temporary sibling folder and
 //   swapped in at the end (a failed run leaves the previous OUT_DIR as it was).
 // - Pages (.html, .htm) get `<script defer src="{prefix}/script.js" ...attrs></script>` before
-//   `</head>`, through the same lol-html HTMLRewriter the local runtime provides; every other
-//   byte of the page is kept. A page that already loads a script whose src ends with
+//   `</head>` (at the start of a <head> that has no end tag), through the same lol-html
+//   HTMLRewriter the local runtime provides; every other byte of the page is kept. A page that already loads a script whose src ends with
 //   `{prefix}/script.js` is copied unchanged (so running on its own output changes nothing).
 //   A page without a <head> tag gets it before <body> (or at the start of <html>); a fragment
 //   with none of the three (a verification file, a partial) is left alone.
@@ -53,6 +53,10 @@ export async function injectPage(bytes, { prefix, tag }) {
   const suffix = `${prefix}/script.js`;
   let tagged = false;
   let head = false;
+  // Minified pages often leave </head> out, and lol-html only places an append at an end tag
+  // it sees: such a head gets the tag at its start (a deferred script runs after parsing
+  // wherever it stands).
+  const headEnds = /<\/head\s*>/i.test(bytes.toString('latin1'));
   let body = false;
   let html = false;
   await rewrite(bytes, new HTMLRewriter()
@@ -68,7 +72,7 @@ export async function injectPage(bytes, { prefix, tag }) {
   if (!head && !body && !html) return { status: 'no-head', bytes };
   let done = false;
   const out = await rewrite(bytes, new HTMLRewriter()
-    .on('head', { element(el) { if (!done) { el.append(tag, { html: true }); done = true; } } })
+    .on('head', { element(el) { if (!done) { el[headEnds ? 'append' : 'prepend'](tag, { html: true }); done = true; } } })
     .on('body', { element(el) { if (!done && !head) { el.before(tag, { html: true }); done = true; } } })
     .on('html', { element(el) { if (!head && !body) { el.prepend(tag, { html: true }); done = true; } } }));
   return { status: 'tagged', bytes: out };
@@ -79,14 +83,19 @@ function isInside(child, parent) {
   return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
 }
 
-async function copyTree(src, out, options, counts) {
+async function copyTree(src, out, options, counts, top = true) {
   fs.mkdirSync(out, { recursive: true });
   for (const entry of fs.readdirSync(src, { withFileTypes: true })) {
     const from = path.join(src, entry.name);
     const to = path.join(out, entry.name);
     const stat = fs.statSync(from); // follows symbolic links: the copy holds real files
     if (stat.isDirectory()) {
-      await copyTree(from, to, options, counts);
+      await copyTree(from, to, options, counts, false);
+    } else if (top && entry.name === '404.html') {
+      // The not-found page (not_found_handling = "404-page"): without the proxy nobody can tell
+      // the tracker it is a 404, and a missing page must not count as a page view.
+      fs.copyFileSync(from, to);
+      counts['not-found-page'] += 1;
     } else if (/\.html?$/i.test(entry.name)) {
       const result = await injectPage(fs.readFileSync(from), options);
       fs.writeFileSync(to, result.bytes);
@@ -126,7 +135,7 @@ async function main() {
   const prefix = normalisePrefix(values.prefix);
   const options = { prefix, tag: scriptTag(prefix, attrs) };
 
-  const counts = { tagged: 0, 'already-tagged': 0, 'no-head': 0, other: 0 };
+  const counts = { tagged: 0, 'already-tagged': 0, 'no-head': 0, 'not-found-page': 0, other: 0 };
   const staging = `${out}.tmp-${process.pid}`;
   fs.rmSync(staging, { recursive: true, force: true });
   try {
@@ -140,6 +149,7 @@ async function main() {
   const pages = counts.tagged + counts['already-tagged'] + counts['no-head'];
   console.log(`inject: tagged ${counts.tagged} of ${pages} HTML pages with ${options.tag} `
     + `(${counts['already-tagged']} already had it, ${counts['no-head']} fragments without <html>, <head> or <body> left alone); `
+    + `the not-found page left untagged (${counts['not-found-page']}); `
     + `copied ${counts.other} other files unchanged into ${positionals[1]}`);
 }
 
