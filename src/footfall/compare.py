@@ -71,8 +71,8 @@ def _change(metric: str, now, then):
 
 
 def assemble(q: stats.Query, kind: str, rows: dict[str, list[dict]], totals: dict) -> dict | None:
-    """The earlier period's totals and each top-line number's change; its daily series for the
-    chart (in the current period's days' order)."""
+    """The earlier period's totals and each top-line number's change; its daily series and its
+    series at the report's grain, for the main graph (in the current period's order)."""
     before = earlier(q, kind)
     if before is None:
         return None
@@ -86,4 +86,5 @@ def assemble(q: stats.Query, kind: str, rows: dict[str, list[dict]], totals: dic
         "totals": previous,
         "change": {m: _change(m, totals.get(m), previous.get(m)) for m in COUNTS + RATES},
         "series": then["series"],
+        "graph": then["graph"],  # the main graph's dashed line (footfall.graph)
     }

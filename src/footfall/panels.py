@@ -78,36 +78,6 @@ def change(report: dict, label: str) -> str:
     return f'<br><span class="change" title="{escape(title)}">{escape(text)}</span>'
 
 
-def comparison_chart(report: dict, width: int = 720, height: int = 180) -> str:
-    """Daily unique visitors, this period's line over the earlier period's (dashed), day by day."""
-    compared = report.get("compare")
-    if not compared:
-        return ""
-    now = [d["visitors"] for d in report["series"]]
-    then = [d["visitors"] for d in compared["series"]][-len(now) :] if now else []
-    pad_x, pad_y = 36, 20
-    top = max(now + then + [1])
-    step = (width - 2 * pad_x) / max(len(now) - 1, 1)
-
-    def line(values: list[int]) -> str:
-        return " ".join(
-            f"{pad_x + i * step:.1f},{height - pad_y - (height - 2 * pad_y) * v / top:.1f}"
-            for i, v in enumerate(values)
-        )
-
-    label = f"daily unique visitors, {report['from']} – {report['to']} against {compared['from']} – {compared['to']}"
-    return _section(
-        "Daily unique visitors against the earlier period",
-        f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" aria-label="{escape(label)}">'
-        f'<polyline class="line" points="{line(then)}" stroke-dasharray="4 4" opacity="0.5"/>'
-        f'<polyline class="line" points="{line(now)}"/>'
-        f'<text x="{pad_x}" y="{height - 4}">{escape(report["from"])}</text>'
-        f'<text x="{width - pad_x}" y="{height - 4}" text-anchor="end">{escape(report["to"])}</text>'
-        f'<text x="4" y="{pad_y - 6}">{top:g}</text></svg>'
-        f'<p class="muted">Dashed: {escape(compared["from"])} – {escape(compared["to"])}.</p>',
-    )
-
-
 def funnel_chart(funnel: dict, width: int = 720) -> str:
     """One bar per step, as wide as its share of step 1's visitors, with the drop-off."""
     rows = len(funnel["steps"])
@@ -146,8 +116,6 @@ def sections(report: dict, *, prefix: str, owner: bool) -> list[str]:
     """The panels, in the order the dashboard shows them."""
     site = report["site"]
     out = []
-    if report.get("compare"):
-        out.append(comparison_chart(report))
     note = ""
     late = [g for g in report["goals"] if g["from_day"] and g["from_day"] > report["from"]]
     if late:
@@ -210,15 +178,6 @@ def sections(report: dict, *, prefix: str, owner: bool) -> list[str]:
                     for p in report["props"]
                 ],
                 numeric_from=3,
-            ),
-        )
-    )
-    out.append(
-        _section(
-            "Exit pages",
-            _table(
-                ["Page", "Exits", "Exit rate"],
-                [[escape(p["path"]), _num(p["exits"]), _pct(p["exit_rate"])] for p in report["exit_pages"]],
             ),
         )
     )

@@ -52,7 +52,7 @@ def day_range(
     """(from, to, period name) for a period name, a [from, to] pair, or "custom" with from and
     to. `field` names the parameter in error messages (the dashboard's `period`, the API's
     `date_range`)."""
-    names = ", ".join([*PERIODS, *CALENDAR_PERIODS, "custom"])
+    names = ", ".join([*PERIODS, "yesterday", *CALENDAR_PERIODS, "custom"])
     if isinstance(period, list):
         if len(period) != 2:
             raise Rejection(400, "invalid_date_range", f"{field} must be one of {names} or [from, to]")
@@ -62,6 +62,8 @@ def day_range(
         raise Rejection(400, "invalid_date_range", f"{field} must be one of {names} or [from, to]")
     if period in PERIODS:
         return shift_day(today, -PERIODS[period]), today, period
+    if period == "yesterday":
+        return shift_day(today, -1), shift_day(today, -1), period
     if period in CALENDAR_PERIODS:
         return _calendar_start(period, today), today, period
     if period != "custom":

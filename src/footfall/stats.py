@@ -19,7 +19,7 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from typing import NamedTuple
 
-from footfall import coverage, queries, storage, visits
+from footfall import coverage, queries, series, storage, visits
 from footfall.days import days_between, days_touched, shift_day
 from footfall.store import Statement, Store
 
@@ -39,6 +39,8 @@ class Query(NamedTuple):
     retention_days: int = 30
     offset_minutes: int = 0  # the owner's day boundary (footfall.days)
     size_cap_bytes: int = 500 * 10**6  # the database's cap (footfall.storage)
+    grain: str = ""  # the time series' grain (footfall.series); "hour" reads raw rows
+    top: int = TOP  # rows per list (pages, dimension values); 0: every row (a full list)
 
 
 def _parts(q: Query) -> tuple[tuple[str, str] | None, tuple[str, str] | None, str | None]:
@@ -136,6 +138,15 @@ def plan(q: Query, use_months: bool = True) -> list[Statement]:
         if scope.honours_hits:  # hits know only the path and the country
             named.append(("t_hit_counts", queries.hit_counts(scope)))
         out += [Statement(name, sql, tuple(params)) for name, (sql, params) in named]
+    if rollup and q.grain == "hour":
+        # Hours of days already rolled up: their raw rows, for the graph only (footfall.series).
+        out.append(
+            Statement(
+                "g_rows",
+                f"SELECT {_ROW_COLUMNS} FROM pageviews WHERE day >= ? AND day <= MIN(?, {DONE}) AND site = ?",
+                (*rollup, q.site),
+            )
+        )
     out.append(Statement("done", f"SELECT {DONE} AS done_until", ()))
     out.append(storage.READ_LOG)
     days = days_touched(q.now_ms, REALTIME_MS, q.offset_minutes)
@@ -160,10 +171,15 @@ def plan(q: Query, use_months: bool = True) -> list[Statement]:
     return out
 
 
-def _classes(rows: list[dict]) -> list[dict]:
-    """What the bot filter sorted out among the page loads: per class, loads and visitors."""
+def _classes(rows: list[dict], filters: tuple[tuple[str, str], ...] = ()) -> list[dict]:
+    """What the bot filter sorted out among the page loads: per class, loads and visitors. Of
+    the filters, the page and the country apply (as they do to the proxy's hits); bots have no
+    visits, so a visit's source or device does not."""
+    kept = [(queries.FILTER_COLUMNS[k], v) for k, v in filters if k in queries.HIT_FILTERS]
     classes: dict[str, list] = defaultdict(lambda: [0, set()])
     for r in rows:
+        if any(r.get(column) != value for column, value in kept):
+            continue
         entry = classes[r["bot_class"] or "unknown"]
         entry[0] += 1
         entry[1].add(r["visitor"])
@@ -241,6 +257,7 @@ def assemble(q: Query, rows: dict[str, list[dict]]) -> dict:
     page: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     hists: dict[str, dict[int, int]] = defaultdict(dict)
     day: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    day_hists: dict[str, dict[int, int]] = defaultdict(dict)
     rollup_pages = [r for key, value in rows.items() if key.startswith("r_pages") for r in value]
     for r in rollup_pages + fresh["t_pages"] + rows.get("t_hits", []):
         p = page[r["path"]]
@@ -254,6 +271,7 @@ def assemble(q: Query, rows: dict[str, list[dict]]) -> dict:
         for key in ("views", "visitors", "visits", "bounces", "hits"):
             d[key] += r.get(key) or 0
         d["tracked"] += coverage.tracked_of(r)
+        _merge_hist(day_hists[r["day"]], r.get("seconds_hist"))
     for r in rows.get("t_hits", []):
         day[r["day"]]["hits"] += r["hits"]
         day[r["day"]]["tracked"] += r["tracked"]
@@ -266,7 +284,7 @@ def assemble(q: Query, rows: dict[str, list[dict]]) -> dict:
         entry = dims[r["dimension"]][r["value"]]
         for key in ("views", "visitors", "visits", "bounces"):
             entry[key] += r.get(key) or 0
-    for r in _classes(raw_rows):
+    for r in _classes(raw_rows, q.filters):
         entry = dims["class"][r["value"]]
         entry["views"] += r["views"]
         entry["visitors"] += r["visitors"]
@@ -303,7 +321,9 @@ def assemble(q: Query, rows: dict[str, list[dict]]) -> dict:
             "not_found": p["not_found"],
         }
 
-    def ranked(name, limit=TOP):
+    top = q.top or None  # 0: every row
+
+    def ranked(name, limit=top):
         values = dims.get(name, {})
         order = sorted(values.items(), key=lambda kv: (-kv[1]["views"], kv[0]))
         return [{"value": v, "pageviews": e["views"], "visitors": e["visitors"]} for v, e in order[:limit]]
@@ -321,6 +341,7 @@ def assemble(q: Query, rows: dict[str, list[dict]]) -> dict:
 
     viewed = [path for path in page if page[path]["views"]]
     entered = [path for path in page if page[path]["visits"]]
+    days = days_between(q.day_from, q.day_to)
     return {
         "site": q.site,
         "from": q.day_from,
@@ -347,14 +368,19 @@ def assemble(q: Query, rows: dict[str, list[dict]]) -> dict:
                 "hits": day[d]["hits"],
                 "tracked": day[d]["tracked"],
                 "coverage": _ratio(day[d]["tracked"], day[d]["hits"]) if hits_known else None,
+                "bounce_rate": _ratio(day[d]["bounces"], day[d]["visits"]),
+                "median_seconds": median_seconds(day_hists[d]),
             }
-            for d in days_between(q.day_from, q.day_to)
+            for d in days
         ],
-        "pages": [page_row(p) for p in sorted(viewed, key=lambda p: (-page[p]["views"], p))[:TOP]],
-        "entry_pages": [page_row(p) for p in sorted(entered, key=lambda p: (-page[p]["visits"], p))[:TOP]],
+        "graph": _graph(
+            q, raw_rows + rows.get("g_rows", []), [{"day": d, **day[d], "hist": day_hists[d]} for d in days]
+        ),
+        "pages": [page_row(p) for p in sorted(viewed, key=lambda p: (-page[p]["views"], p))[:top]],
+        "entry_pages": [page_row(p) for p in sorted(entered, key=lambda p: (-page[p]["visits"], p))[:top]],
         "not_found": [
             {"path": p, "count": page[p]["not_found"]}
-            for p in sorted((p for p in page if page[p]["not_found"]), key=lambda p: (-page[p]["not_found"], p))[:TOP]
+            for p in sorted((p for p in page if page[p]["not_found"]), key=lambda p: (-page[p]["not_found"], p))[:top]
         ],
         "dimensions": {name: ranked_visits(name) for name in queries.DIMENSIONS},
         "bots": {name: ranked(name, 50) for name in ("class", "hit_class", "bot_page")},
@@ -365,6 +391,17 @@ def assemble(q: Query, rows: dict[str, list[dict]]) -> dict:
         "realtime": _realtime(q, rows.get("realtime", [])),
         "sites": sorted({r["site"] for r in rows.get("sites", [])} | {q.site}),
     }
+
+
+def _graph(q: Query, raw_rows: list[dict], days: list[dict]) -> dict:
+    """The time series at the query's grain (footfall.series): hours from raw rows (today's,
+    and those of the days already rolled up: g_rows), days, weeks and months from the daily
+    series. Without a grain asked for, days."""
+    grain = q.grain or "day"
+    if grain == "hour":
+        args = (q.day_from, q.day_to, q.filters, queries.FILTER_COLUMNS, q.now_ms, q.offset_minutes)
+        return {"grain": grain, "points": series.hourly(raw_rows, *args)}
+    return {"grain": grain, "points": series.from_days(days, grain, q.day_from)}
 
 
 def cost_headers(rows_read: dict[str, int]) -> dict[str, str]:

@@ -7,8 +7,8 @@ dimension and equality filters; names come from the dimension registry (footfall
 
 import re
 
-from footfall import dimensions, periods
-from footfall.days import local_day
+from footfall import dimensions, periods, series, stats
+from footfall.days import local_day, shift_day
 from footfall.errors import Rejection
 from footfall.settings import Settings
 from footfall.stats import Query
@@ -205,6 +205,7 @@ def parse_dashboard(params: dict[str, str], settings: Settings, site: str, now_m
     if len(chosen) > MAX_SITE:
         raise Rejection(400, "invalid_site", "site is a host name")
     filters = periods.filters((k, v) for k, v in params.items() if k in dimensions.BY_FILTER_KEY)
+    grain = dashboard_grain(params.get("interval"), day_from, day_to, today, settings.retention_days)
     return Query(
         chosen,
         day_from,
@@ -215,4 +216,18 @@ def parse_dashboard(params: dict[str, str], settings: Settings, site: str, now_m
         settings.retention_days,
         settings.day_offset_minutes,
         settings.db_size_cap_mb * 10**6,
+        grain,
+        0 if params.get("list") else stats.TOP,  # a full list (footfall.lists) has every row
     ), period
+
+
+def dashboard_grain(asked: object, day_from: str, day_to: str, today: str, retention_days: int) -> str:
+    """The main graph's grain: the one asked for (?interval=) when the range can be drawn in
+    it, else the range's own (footfall.series); hours only while raw rows still cover it."""
+    allowed = series.grains_for(day_from, day_to)
+    if day_from < shift_day(today, -retention_days):
+        allowed = tuple(g for g in allowed if g != "hour")
+    if asked in allowed:
+        return str(asked)
+    auto = series.auto_grain(day_from, day_to)
+    return auto if auto in allowed else "day"

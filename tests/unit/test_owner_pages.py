@@ -3,7 +3,7 @@
 
 import pytest
 
-from footfall import auth, periods, render, svg
+from footfall import auth, lists, periods, render, svg
 from footfall.errors import Rejection
 
 TOKEN = "0123456789abcdef-token"
@@ -82,6 +82,13 @@ def hostile_report():
                 "coverage": 0.5,
             }
         ],
+        "graph": {
+            "grain": "day",
+            "points": [
+                {"time": p, "visitors": 1, "pageviews": 1, "visits": 1, "bounce_rate": 0.5, "median_seconds": 61}
+                for p in PAYLOADS
+            ],
+        },
         "pages": [row(p) for p in PAYLOADS],
         "entry_pages": [row(p) for p in PAYLOADS],
         "not_found": [{"path": p, "count": 1} for p in PAYLOADS],
@@ -182,3 +189,15 @@ def test_goal_funnel_property_and_exit_panels_escape_what_they_show():
     for payload in PAYLOADS:
         assert payload not in html or payload == "javascript:alert(1)"
     assert "<script" not in html and "onerror=" not in html.replace("onerror=alert", "")
+
+
+@pytest.mark.parametrize("key", [spec.key for spec in lists.SPECS])
+def test_every_tab_and_full_list_escapes_what_it_shows(key):
+    """#19's tabs and full lists: values, the text filter and the state in the URL."""
+    report = {**hostile_report(), "exit_pages": [{"path": p, "exits": 1, "exit_rate": 1.0} for p in PAYLOADS]}
+    group = lists.BY_KEY[key].group
+    for params in ({group: key}, {"list": key, "q": PAYLOADS[0][:3], "p": PAYLOADS[1], group: PAYLOADS[2]}):
+        html = render.page(report, prefix="/_ff", period="7d", params=params, nonce="n0nce", public=False)
+        for payload in PAYLOADS:
+            assert payload not in html or payload == "javascript:alert(1)"
+        assert 'href="javascript:' not in html
