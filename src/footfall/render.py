@@ -32,7 +32,7 @@ a{color:var(--line)}nav a{margin-right:.6rem}nav a.on{font-weight:700;text-decor
 header nav a,.filters a{display:inline-flex;align-items:center;min-height:44px}
 .totals .top{color:inherit;text-decoration:none;display:block;min-height:44px;padding:.3rem .5rem;border-radius:6px}
 .totals a.top:hover{background:var(--area)}.totals a.on{outline:2px solid var(--line)}
-header details{display:inline-block}header summary{display:inline-flex;align-items:center;min-height:44px;cursor:pointer}
+header details{display:inline-block}summary{padding:.8rem 0;cursor:pointer}
 main{padding:1rem 1.25rem;display:grid;gap:1rem;grid-template-columns:repeat(auto-fill,minmax(min(100%,26rem),1fr))}
 section{background:var(--card);border:1px solid var(--border);border-radius:8px;padding:.8rem 1rem;overflow:auto}
 section.wide{grid-column:1/-1}h2{font-size:.95rem;margin:.1rem 0 .6rem}
@@ -46,7 +46,7 @@ tr+tr td{border-top:1px solid var(--border)}
 .chart circle{fill:var(--line)}.chart text{fill:var(--muted);font-size:11px}
 input,select,button{font:inherit;padding:.25rem .6rem;min-height:44px}
 @media (max-width:480px){header,main{padding:.6rem}header{gap:0 .75rem}main{gap:.6rem}section{padding:.6rem .7rem}
-.totals{grid-template-columns:1fr 1fr}.totals b{font-size:1.25rem}}.note{background:#f5c84222;padding:.4rem .6rem;border-radius:6px}
+.totals{grid-template-columns:1fr 1fr}.totals b{font-size:1.25rem}td,th{padding:.2rem .25rem}td:first-child{min-width:6em}}.note{background:#f5c84222;padding:.4rem .6rem;border-radius:6px}
 """
 
 
@@ -260,7 +260,7 @@ def _more_sections(sections: list[str], report: dict, prefix: str, public: bool,
             "cache count on neither side): the rest had JavaScript off or a blocker on.</p>"
             + (
                 _table(
-                    ["Day", "Pages served", "Reported", "Coverage"],
+                    ["Day", "Served", "Reported", "Coverage"],
                     [
                         [escape(d["day"]), _num(d["hits"]), _num(d["tracked"]), _pct(d["coverage"])]
                         for d in reversed(series)
