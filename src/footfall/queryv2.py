@@ -291,8 +291,8 @@ def parse(data: dict, site: str, today: str, now_ms: int, offset: int) -> Query:
     if unknown:
         raise _bad("invalid_query", f"unknown key {str(unknown[0])[:40]!r}: a query takes " + ", ".join(KEYS))
     metrics = data.get("metrics")
-    if not isinstance(metrics, list) or not metrics:
-        raise _bad("invalid_metrics", "metrics is a list of at least one metric")
+    if not isinstance(metrics, list) or not metrics or not all(isinstance(m, str) for m in metrics):
+        raise _bad("invalid_metrics", "metrics is a list of at least one metric's name")
     for m in metrics:
         if m in REFUSED_METRICS:
             raise _bad("unsupported_metric", f"metrics: {m} is not supported: {REFUSED_METRICS[m]}")

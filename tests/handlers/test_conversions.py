@@ -5,6 +5,7 @@ hand-computed truth: from raw rows, after the daily job from the rollups (a funn
 after the job is counted again from the raw rows kept), filtered and unfiltered."""
 
 import uuid as uuid_module
+from pathlib import Path
 
 import pytest
 
@@ -199,3 +200,23 @@ def test_every_top_line_number_has_its_change_against_the_previous_period(app):
     assert "▲ 300 %" in page and "▼ 75 pts" in page
     year = report(app, against="year")
     assert (year["compare"]["from"], year["compare"]["to"]) == ("2025-11-20", "2025-11-20")
+
+
+def test_the_saved_goal_and_exit_queries_read_the_rollups(app):
+    assert add(app, action="add-goal", goal="/thanks/*").status == 204
+    app.advance(20 * 3600 * 1000)
+    app.run_maintenance()
+    folder = Path(__file__).resolve().parents[2] / "queries"
+
+    def saved(name: str) -> list[dict]:  # "today" is this test's, not the wall clock's
+        return app.rows((folder / name).read_text().replace("(SELECT day FROM local_today)", "'2026-11-21'"))
+
+    goals = {r["goal"]: r for r in saved("goals.sql")}
+    # 5 daily unique visitors over the two days (V5 yesterday, V1-V4 today).
+    assert {g: (r["visitors"], r["conversions"], r["conversion_rate"]) for g, r in goals.items()} == {
+        "Visit /pricing": (4, 4, 80.0),
+        "signup": (2, 2, 40.0),
+        "Visit /thanks/*": (2, 2, 40.0),
+    }
+    exits = {r["path"]: (r["exits"], r["exit_rate"]) for r in saved("exit-pages.sql")}
+    assert exits == {"/pricing": (2, 50.0), "/thanks/pro": (1, 100.0), "/thanks/basic": (1, 100.0), "/": (1, 33.3)}

@@ -4,15 +4,16 @@ from pathlib import Path
 
 import yaml
 
-from footfall import dimensions, queries, statsapi
+from footfall import dimensions, queries, queryv2, statsapi
 
 OPENAPI = Path(__file__).resolve().parents[2] / "openapi.yaml"
 
 
-def test_openapi_dimension_enum_is_the_registrys():
+def test_openapi_dimension_enum_is_the_query_languages():
     spec = yaml.safe_load(OPENAPI.read_text())
     enum = spec["components"]["schemas"]["Query"]["properties"]["dimensions"]["items"]["anyOf"][0]["enum"]
-    assert enum == list(statsapi.DIMENSIONS)
+    assert enum == [*queryv2.EVENT_DIMENSIONS, *queryv2.VISIT_DIMENSIONS, *queryv2.TIME_DIMENSIONS]
+    assert {d.api_name for d in dimensions.REGISTRY} <= set(enum)
 
 
 def test_every_registry_row_reaches_sql_filters_api_and_rollups():

@@ -1,0 +1,66 @@
+"""The v2 query language's refusals (footfall/queryv2.py): whatever JSON comes in, a 400 that
+names the part, never a 500; regular expressions that could backtrack never run."""
+
+import pytest
+
+from footfall import queryv2
+from footfall.errors import Rejection
+
+TODAY, NOW = "2024-09-10", 1_725_991_200_000
+BASE = {"metrics": ["visitors"], "date_range": "7d"}
+
+
+def parse(body):
+    return queryv2.parse(body, "example.com", TODAY, NOW, 0)
+
+
+@pytest.mark.parametrize(
+    "body,code",
+    [
+        ({"metrics": [{}], "date_range": "7d"}, "invalid_metrics"),  # was a 500: unhashable
+        ({"metrics": [["visitors"]], "date_range": "7d"}, "invalid_metrics"),
+        ({"metrics": [None], "date_range": "7d"}, "invalid_metrics"),
+        ({**BASE, "dimensions": [{}]}, "invalid_dimensions"),
+        ({**BASE, "filters": [["is", {}, ["x"]]]}, "invalid_filter"),
+        ({**BASE, "filters": [["is", "event:page", [{}]]]}, "invalid_filter"),
+        ({**BASE, "filters": [[{}, "event:page", ["x"]]]}, "invalid_filter"),
+        ({**BASE, "order_by": [[{}, "asc"]]}, "invalid_order_by"),
+        ({**BASE, "include": {"time_labels": {}}}, "invalid_include"),
+        ({**BASE, "pagination": {"limit": {}}}, "invalid_pagination"),
+        ({**BASE, "date_range": [{}, {}]}, "invalid_date"),
+        ({**BASE, "date_range": ["2024-01-01T10:00:00", "2024-01-01T12:00:00"]}, "invalid_date_range"),
+        ({**BASE, "site_id": {}}, "invalid_site"),
+        ({**BASE, "unknown": 1}, "invalid_query"),
+        ({"metrics": ["visitors"]}, "invalid_date_range"),
+        ({"metrics": [], "date_range": "7d"}, "invalid_metrics"),
+    ],
+)
+def test_crafted_bodies_are_refused_by_name(body, code):
+    with pytest.raises(Rejection) as caught:
+        parse(body)
+    assert caught.value.status == 400 and caught.value.code == code
+
+
+@pytest.mark.parametrize(
+    "pattern,runs",
+    [
+        (r"^/user/\d+$", True),
+        (r"^/(blog|docs)/[a-z-]+/?$", True),
+        (r"(a|b)*c", True),
+        (r"(a+)+$", False),  # nested quantifiers backtrack exponentially
+        (r"(a*)*b", False),
+        (r"(\w+\s?)*$", False),
+        (r"(a)\1", False),  # back-reference
+        (r"(?=a)a", False),  # look-around
+        (r"a" * 257, False),  # too long
+        (r"[", False),  # not a pattern
+    ],
+)
+def test_only_patterns_that_run_in_linear_time_are_matched(pattern, runs):
+    body = {**BASE, "filters": [["matches", "event:page", [pattern]]]}
+    if runs:
+        assert parse(body).filters
+    else:
+        with pytest.raises(Rejection) as caught:
+            parse(body)
+        assert caught.value.code in ("unsupported_pattern", "invalid_filter")
