@@ -29,6 +29,8 @@ FAST: dict[str | None, frozenset[str]] = {
         {"visitors", "pageviews", "visits", "bounce_rate", "visit_duration", "events", "views_per_visit", "coverage"}
     ),
     "time:day": frozenset({"visitors", "pageviews", "visits", "bounce_rate", "coverage"}),
+    "time:week": frozenset({"visitors", "pageviews", "visits", "bounce_rate"}),
+    "time:month": frozenset({"visitors", "pageviews", "visits", "bounce_rate"}),
     "event:page": frozenset({"visitors", "pageviews", "percentage"}),
     "visit:entry_page": frozenset({"visits", "bounce_rate"}),
     "visit:exit_page": frozenset({"visits"}),
@@ -121,11 +123,22 @@ def _rows_from_report(q: queryv2.Query, dim: str | None, report: dict) -> list[d
         return [{"dimensions": [], "metrics": [values[m] for m in q.metrics]}]
     total = report["totals"]["visitors"]
     groups: list[tuple[str, dict]] = []
-    if dim == "time:day":
+    if dim in ("time:day", "time:week", "time:month"):
+        buckets: dict[str, dict] = {}
+        for d in report["series"]:
+            if not (d["pageviews"] or d["visitors"]):
+                continue  # no row for an empty bucket, as Plausible (include.time_labels names them)
+            midnight = int(datetime.fromisoformat(d["day"]).replace(tzinfo=UTC).timestamp() * 1000)
+            into = buckets.setdefault(
+                queryv2.bucket_of(dim, midnight), {"visitors": 0, "pageviews": 0, "visits": 0, "bounces": 0}
+            )
+            for key in into:
+                into[key] += d.get(key) or 0
+            if "coverage" in q.metrics:
+                into["coverage"] = d.get("coverage")
         groups = [
-            (d["day"], {**d, "bounce_rate": _percent(d["bounces"] / d["visits"]) if d["visits"] else None})
-            for d in report["series"]
-            if d["pageviews"] or d["visitors"]
+            (label, {**b, "bounce_rate": _percent(b["bounces"] / b["visits"]) if b["visits"] else None})
+            for label, b in buckets.items()
         ]
     elif dim == "event:page":
         groups = [(p["path"], p) for p in report["pages"]]

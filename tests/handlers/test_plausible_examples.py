@@ -309,6 +309,8 @@ NEUTRAL = ["is_not", "event:page", ["/never-viewed"]]
     [
         (None, ["visitors", "pageviews", "visits", "bounce_rate", "visit_duration", "events", "views_per_visit"]),
         ("time:day", ["visitors", "pageviews", "visits", "bounce_rate"]),
+        ("time:week", ["visitors", "pageviews", "visits", "bounce_rate"]),
+        ("time:month", ["visitors", "pageviews", "visits", "bounce_rate"]),
         ("event:page", ["visitors", "pageviews", "percentage"]),
         ("visit:entry_page", ["visits", "bounce_rate"]),
         ("visit:exit_page", ["visits"]),
