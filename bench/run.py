@@ -11,12 +11,12 @@ import subprocess
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench import capacity, corpora, dashboard_rows, load, modes, requests, tracker_size
+from bench import capacity, corpora, dashboard_rows, load, modes, requests, suite, tracker_size
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
-SECTIONS = [requests, capacity, modes, tracker_size, dashboard_rows, load, corpora]
+SECTIONS = [requests, capacity, modes, tracker_size, dashboard_rows, load, corpora, suite]
 
 
 def machine() -> str:
