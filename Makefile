@@ -14,7 +14,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 NPX := npx --no-install
 
-.PHONY: setup dev test test-fast check unit bench migrate build clean chromium
+.PHONY: setup dev test test-fast check unit bench migrate build clean screenshots chromium
 
 ## setup: install npm packages from the lock file and the Python dev group, when missing
 setup: node_modules/.footfall-installed $(VENV)/.footfall-installed build
@@ -62,6 +62,10 @@ check: setup
 	$(VENV)/bin/ruff check src tests bench tools waf
 	$(VENV)/bin/ruff format --check src tests bench tools waf
 	$(VENV)/bin/mypy
+
+## screenshots: the README's pictures of the dashboard (docs/dashboard-*.png), from a seeded demo
+screenshots: setup chromium
+	PYTHONPATH=src:tests $(PY) tools/screenshots.py
 
 ## bench: measure on this machine and rewrite docs/BENCHMARKS.md
 bench: setup

@@ -1,11 +1,11 @@
 """The README's pictures of the dashboard, made from a seeded demo (`make screenshots`).
 
-Seeds a fresh local D1 with 30 days of a small blog's traffic (people from search, social, AI
+Seeds a fresh local D1 with 60 days of a small blog's traffic (people from search, social, AI
 assistants, newsletters and direct; a few devices and countries; some bots and some people
 whose blocker stops the tracker), written straight into the database file as the Worker would
 have stored it, past days rolled up with footfall's own rollup SQL. Then it starts the Worker
 in the local runtime, logs in through the login form in Chromium and photographs the dashboard
-at desktop width and at phone width, light scheme, into docs/.
+at desktop width (30 days) and at phone width (today, by hour), light scheme, into docs/.
 
 Usage: PYTHONPATH=src:tests .venv/bin/python tools/screenshots.py [--out docs]
 """
@@ -29,7 +29,7 @@ from support.processes import apply_migrations, start_worker  # noqa: E402
 
 SITE = "blog.example"
 TOKEN = "screenshot-dashboard-token-0123456789"
-DAYS = 30
+DAYS = 60  # 30 days shown, and the 30 before them to compare with
 PAGES = [
     "/",
     "/blog/",
@@ -159,8 +159,9 @@ def photograph(url: str, out: Path) -> list[Path]:
             page.wait_for_url("**/_ff/dashboard")
             page.goto(f"{url}/_ff/dashboard?site={SITE}&{query}")
             target = out / name
-            # The phone picture stops after the first card: a phone's whole page is very tall.
-            clip = None if name.endswith("desktop.png") else {"x": 0, "y": 0, "width": 390, "height": 1500}
+            # Both pictures stop after the first cards: the whole page is very tall.
+            width = options["viewport"]["width"]
+            clip = {"x": 0, "y": 0, "width": width, "height": 1240 if width > 600 else 1500}
             page.screenshot(path=str(target), full_page=True, clip=clip)
             made.append(target)
             context.close()

@@ -89,7 +89,7 @@ SPECS: tuple[ListSpec, ...] = (
 BY_KEY = {s.key: s for s in SPECS}
 
 STYLE = """
-.tabs{display:flex;gap:0 .2rem;margin:-.2rem 0 .4rem;overflow-x:auto;white-space:nowrap}
+.tabs{display:flex;flex-wrap:wrap;gap:0 .2rem;margin:-.2rem 0 .4rem}
 .tabs a{display:inline-flex;align-items:center;min-height:44px;padding:0 .5rem;text-decoration:none;
 border-bottom:2px solid transparent}
 .tabs a.on{color:var(--fg);font-weight:600;border-bottom-color:var(--line)}
