@@ -7,16 +7,20 @@ The visits go to their own host (funnel.test, mapped to the Worker by Chromium's
 no other test's page views are in these numbers."""
 
 import json
+import shutil
 from urllib.parse import urlencode, urlsplit
 
 import pytest
 from tracker_helpers import Beacons, wait_for_rows
 
-from conftest import CHROMIUM, QUIET, person_user_agent
 from support.http import post_json, request
 from support.owner import BEARER
 
 HOST = "funnel.test"
+# As tests/browser/conftest.py launches Chromium (not imported: with the runtime tier in the
+# same run, `conftest` is another folder's), plus the resolver rule for HOST.
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+QUIET = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking"]
 GOALS = ("/about/", "signup", "/blog/*")
 STEPS = "Visit /about/\nsignup\nVisit /blog/*"
 TAGGED = """() => {
@@ -45,7 +49,10 @@ def owner(worker, method, target, body=None, content_type="application/x-www-for
 
 
 def person(browser, ip):
-    ctx = browser.new_context(user_agent=person_user_agent(browser), extra_http_headers={"CF-Connecting-IP": ip})
+    user_agent = (
+        f"Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/{browser.version} Safari/537.36"
+    )
+    ctx = browser.new_context(user_agent=user_agent, extra_http_headers={"CF-Connecting-IP": ip})
     return ctx, ctx.new_page()
 
 
@@ -113,12 +120,19 @@ def test_a_three_step_funnel_and_goals_walked_in_chromium(site, worker, db):
         ("signup",): [2, 2, 66.67],
         ("Visit /blog/*",): [2, 2, 66.67],
     }
-    assert api(worker, dimensions=["event:goal"], filters=[["is", "visit:channel", ["search"]]]) == {
+    assert api(worker, dimensions=["event:goal"], filters=[["is", "visit:channel", ["Organic Search"]]]) == {
         ("Visit /about/",): [1, 1, 100.0],
         ("signup",): [1, 1, 100.0],
         ("Visit /blog/*",): [1, 1, 100.0],
     }
-    assert api(worker, dimensions=["event:props:plan"], metrics=["events"]) == {("free",): [1], ("pro",): [1]}
+    # Events carrying the property, and the page views and the other events without it.
+    assert api(worker, dimensions=["event:props:plan"], metrics=["events"]) == {
+        ("free",): [1],
+        ("pro",): [1],
+        ("(none)",): [7],
+    }
+    # A regular expression, matched in the runtime's Python against each page (queryv2).
+    assert api(worker, filters=[["matches", "event:page", ["^/blog/"]]], metrics=["visitors"]) == {(): [2]}
 
     dashboard = request(worker, "GET", "/_ff/dashboard?period=today", headers={**BEARER, "Host": HOST})
     html = dashboard.body.decode()
