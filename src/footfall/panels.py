@@ -128,7 +128,7 @@ def sections(report: dict, *, prefix: str, owner: bool) -> list[str]:
         _section(
             "Goals",
             _table(
-                ["Goal", "Visitors", "Conversions", "Conversion rate"] + ([""] if owner else []),
+                ["Goal", "Visitors", "Conversions", "Conversion rate"] + (["Remove"] if owner else []),
                 [
                     [
                         escape(g["name"]),
