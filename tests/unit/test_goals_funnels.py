@@ -163,3 +163,16 @@ def test_a_funnel_needs_two_to_eight_known_goals():
     for steps in (["signup"], ["signup"] * 9, ["signup", "nope"]):
         with pytest.raises(Exception, match="funnel|goal"):
             funnels.parse_funnel("F", steps, known, "s")
+
+
+def test_the_goals_variable_is_read_or_named_when_wrong():
+    from footfall.settings import parse_settings
+
+    settings = parse_settings({"GOALS": "/thanks/, /docs/*, signup"})
+    assert [(g.name, g.kind, g.site) for g in settings.goals] == [
+        ("Visit /thanks/", "page", "*"),
+        ("Visit /docs/*", "page", "*"),
+        ("signup", "event", "*"),
+    ]
+    wrong = parse_settings({"GOALS": "/thanks/, sign up!"})
+    assert wrong.goals == () and wrong.problem is not None and wrong.problem.setting == "GOALS"
