@@ -31,6 +31,11 @@ from support.owner import BEARER, DASHBOARD_TOKEN
 
 CORPUS = Path("/work/shared/corpora/plausible-v2/examples.json")
 EXAMPLES = {e["id"]: e for e in json.loads(CORPUS.read_text())["examples"]} if CORPUS.exists() else {}
+# The corpus is Plausible's documentation as data: it is read where the workplace keeps it and
+# never copied into this repository. Where it is absent (a clone elsewhere) these tests say so.
+needs_corpus = pytest.mark.skipif(
+    not CORPUS.exists(), reason=f"Plausible's documented query bodies are not on this machine ({CORPUS})"
+)
 SITE = "example.com"
 UA = {
     "mac-chrome": "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) "
@@ -261,11 +266,13 @@ def send(app, example: dict):
     return app.post("/_ff/api/v1/query", body, headers=BEARER)
 
 
+@needs_corpus
 def test_every_documented_example_has_its_hand_computed_answer():
     assert EXAMPLES, f"the corpus at {CORPUS}"
     assert set(EXPECTED) == set(EXAMPLES)
 
 
+@needs_corpus
 @pytest.mark.parametrize("example_id", sorted(EXPECTED))
 def test_a_documented_query_runs_unchanged_or_is_refused_with_its_reason(app, example_id):
     reply = send(app, EXAMPLES[example_id])
@@ -280,12 +287,14 @@ def test_a_documented_query_runs_unchanged_or_is_refused_with_its_reason(app, ex
     assert data["query"]["metrics"] == EXAMPLES[example_id]["body"]["metrics"]
 
 
+@needs_corpus
 def test_at_least_nine_in_ten_documented_queries_are_answered_and_none_fails(app):
     statuses = [send(app, e).status for e in EXAMPLES.values()]
     assert all(s < 500 for s in statuses)
     assert sum(s == 200 for s in statuses) / len(statuses) >= 0.9
 
 
+@needs_corpus
 def test_pagination_and_time_labels_fill_meta_as_plausible_does(app):
     pagination = send(app, EXAMPLES["example-pagination"]).json()
     assert pagination["meta"]["total_rows"] == 2
@@ -295,6 +304,7 @@ def test_pagination_and_time_labels_fill_meta_as_plausible_does(app):
     assert imports["imports_included"] is False and "imports_warning" in imports
 
 
+@needs_corpus
 def test_meta_says_when_raw_rows_were_read(app):
     filtered = send(app, EXAMPLES["filter-is"]).json()["meta"]["source"]
     assert filtered["raw"] == ["2024-09-04", "2024-09-10"] and filtered["rollups"] is None
