@@ -50,7 +50,8 @@ def dashboard(db: LocalDatabase) -> dict:
     """The numbers the dashboard shows for the last 30 days, from the same database file."""
     now_ms = int(time.time() * 1000)
     today = local_day(now_ms)
-    con = sqlite3.connect(f"file:{db._file()}?mode=ro", uri=True)
+    # The in-process kit may run the report on a thread of its own (where Playwright runs).
+    con = sqlite3.connect(f"file:{db._file()}?mode=ro", uri=True, check_same_thread=False)
     con.row_factory = sqlite3.Row
     q = stats.Query(SITE, shift_day(today, -29), today, today, now_ms)
     report, _ = run_sync(stats.report(SqliteStore(con), q))
