@@ -121,14 +121,15 @@ def _start(day: str, grain: str) -> str:
     return day
 
 
-def from_days(days: list[dict], grain: str, day_from: str) -> list[dict]:
+def from_days(days: list[dict], grain: str) -> list[dict]:
     """The daily series (footfall.stats: day, views, visitors, visits, bounces, hist) summed
-    into days, weeks or months; a bucket is named by its first day in the range. Visitors are
-    daily unique visitors, summed, as everywhere on the dashboard."""
+    into days, weeks or months; a bucket is named by its first day (a week's Monday, a month's
+    1st, even before the range starts, as the stats API names them). Visitors are daily unique
+    visitors, summed, as everywhere on the dashboard."""
     order: list[str] = []
     sums: dict[str, list] = {}
     for d in days:
-        key = max(_start(d["day"], grain), day_from)
+        key = _start(d["day"], grain)
         if key not in sums:
             order.append(key)
             sums[key] = [0, 0, 0, 0, {}]

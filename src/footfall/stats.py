@@ -401,7 +401,7 @@ def _graph(q: Query, raw_rows: list[dict], days: list[dict]) -> dict:
     if grain == "hour":
         args = (q.day_from, q.day_to, q.filters, queries.FILTER_COLUMNS, q.now_ms, q.offset_minutes)
         return {"grain": grain, "points": series.hourly(raw_rows, *args)}
-    return {"grain": grain, "points": series.from_days(days, grain, q.day_from)}
+    return {"grain": grain, "points": series.from_days(days, grain)}
 
 
 def cost_headers(rows_read: dict[str, int]) -> dict[str, str]:

@@ -28,23 +28,23 @@ def day(d: str, views: int, visitors: int, visit_count: int, bounces: int, hist:
 
 
 DAYS = [
-    day("2026-11-01", 2, 2, 2, 1, {"10": 2}),  # a Sunday: the first week is that one day
+    day("2026-11-01", 2, 2, 2, 1, {"10": 2}),  # a Sunday: the range's first week has that one day
     day("2026-11-02", 4, 3, 3, 0, {"20": 3, "0": 1}),  # Monday
     day("2026-11-08", 1, 1, 1, 1, '{"5": 1}'),  # Sunday (rolled-up days carry their histogram as JSON)
     day("2026-11-09", 0, 0, 0, 0, {}),
 ]
 
 
-def test_days_sum_into_weeks_named_by_their_first_day_in_the_range():
-    assert series.from_days(DAYS, "week", "2026-11-01") == [
-        {"time": "2026-11-01", "visitors": 2, "pageviews": 2, "visits": 2, "bounce_rate": 0.5, "median_seconds": 10},
+def test_days_sum_into_weeks_named_by_their_monday():
+    assert series.from_days(DAYS, "week") == [
+        {"time": "2026-10-26", "visitors": 2, "pageviews": 2, "visits": 2, "bounce_rate": 0.5, "median_seconds": 10},
         {"time": "2026-11-02", "visitors": 4, "pageviews": 5, "visits": 4, "bounce_rate": 0.25, "median_seconds": 20},
         {"time": "2026-11-09", "visitors": 0, "pageviews": 0, "visits": 0, "bounce_rate": None, "median_seconds": None},
     ]
 
 
 def test_days_sum_into_months():
-    (month,) = series.from_days(DAYS, "month", "2026-11-01")
+    (month,) = series.from_days(DAYS, "month")
     assert month == {
         "time": "2026-11-01",
         "visitors": 6,
