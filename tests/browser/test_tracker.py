@@ -99,6 +99,7 @@ def test_no_cookie_and_no_stored_identifier(page, context, worker, db):
 def test_requests_per_page_view_stay_within_the_targets(page, worker, db, both_clocks, seconds):
     beacons = visit(page, worker)
     uuid = beacons.wait_for("init")[0]["uuid"]
+    wait_for_rows(db, "SELECT 1 FROM pageviews WHERE uuid = ?", (uuid,))  # before the fake clock's beats
     both_clocks(seconds * 1000)
     set_visibility(page, "hidden")
     beats = beacons.wait_for_total(uuid, seconds)
@@ -128,6 +129,9 @@ def end_by_spa_navigation(page, worker):
 def test_stored_time_is_the_visible_time_whichever_way_the_view_ends(page, worker, db, both_clocks, end):
     beacons = visit(page, worker)
     uuid = beacons.wait_for("init")[0]["uuid"]
+    # The page load's row first: the fake clock fires the beats at once, and a heartbeat that
+    # overtakes its /init on a busy runtime finds no page load (401; the test flaked so).
+    wait_for_rows(db, "SELECT 1 FROM pageviews WHERE uuid = ?", (uuid,))
     both_clocks(37_400)
     end(page, worker)
     assert abs(stored_seconds(db, uuid, 36) - 37.4) <= 1
@@ -199,8 +203,12 @@ def test_custom_events_from_attribute_and_js_call(page, worker, db):
     page.click("#signup")
     page.evaluate("footfall('newsletter')")
     page.evaluate("footfall('not-allowed-name')")  # the Worker refuses names not in EVENT_NAMES
+    # A tagged element sends its dataset (the Worker reads the name from footfallEvent);
+    # footfall('name') sends the name.
     answers = sorted(
-        (body["seq"], body["name"], status) for name, body, status in beacons.wait_for_answers(4) if name == "event"
+        (body["seq"], body.get("name") or body["props"]["footfallEvent"], status)
+        for name, body, status in beacons.wait_for_answers(4)
+        if name == "event"
     )
     assert [(name, status) for _, name, status in answers] == [
         ("signup", 204),
