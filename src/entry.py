@@ -24,6 +24,7 @@ from edge.zones import offset_at
 from footfall import maintenance
 from footfall.log import log
 from footfall.settings import VARIABLES, Settings, parse_settings
+from footfall.store import RetryOnce
 
 # Parsed settings, kept for the isolate's life: a Worker's variables are fixed per deployment
 # (a new deploy starts new isolates), and reading a dozen of them per request costs CPU.
@@ -68,7 +69,7 @@ class Default(WorkerEntrypoint):
                 settings=localized(load_settings(self.env), now_ms, offset_at),
                 site=(urlsplit(plain.url).hostname or "").lower(),
                 now_ms=now_ms,
-                store=D1Store(self.env),
+                store=RetryOnce(D1Store(self.env)),
                 origin=site_origin(self.env),
                 tasks=WaitUntil(self.ctx),
                 vault=vault_of(self.env),
@@ -90,7 +91,9 @@ class Default(WorkerEntrypoint):
             except Exception:
                 log("error", "salts not prepared", traceback=traceback.format_exc())
         try:
-            await maintenance.run(D1Store(self.env), localized(load_settings(self.env), now_ms, offset_at), now_ms)
+            await maintenance.run(
+                RetryOnce(D1Store(self.env)), localized(load_settings(self.env), now_ms, offset_at), now_ms
+            )
         except Exception:
             # Logged, then raised so the run counts as failed; the next run resumes.
             log("error", "maintenance failed", traceback=traceback.format_exc())

@@ -38,7 +38,9 @@ class D1Store:
 
     def _binding(self):
         if self._db is None or self._db is jsnull:
-            raise StorageError("the D1 binding DB is not configured (see [[d1_databases]] in wrangler.toml)")
+            raise StorageError(
+                "the D1 binding DB is not configured (see [[d1_databases]] in wrangler.toml)", transient=False
+            )
         return self._db
 
     def _prepare(self, statement: Statement):
@@ -48,6 +50,8 @@ class D1Store:
         try:
             # Preparing is a call into the binding too: a dropped connection fails here.
             return _result(await self._prepare(statement).all())
+        except StorageError:
+            raise
         except Exception as exc:  # a JsException from D1: SQL error, D1 down or busy
             raise StorageError(f"{statement.name} failed: {exc}") from None
 
@@ -55,6 +59,8 @@ class D1Store:
         try:
             prepared = [self._prepare(s) for s in statements]
             results = await self._binding().batch(to_js(prepared))
+        except StorageError:
+            raise
         except Exception as exc:
             names = ", ".join(dict.fromkeys(s.name for s in statements))
             raise StorageError(f"batch ({names}) failed: {exc}") from None

@@ -5,6 +5,7 @@ what one statement gave. `edge/d1.py` runs them on D1; the in-process tests run 
 SQLite with the real migrations. Handlers see only the `Store` protocol.
 """
 
+import asyncio
 from typing import NamedTuple, Protocol
 
 
@@ -22,7 +23,12 @@ class Result(NamedTuple):
 
 
 class StorageError(Exception):
-    """The database is unbound or a statement failed; the message names the statement, not its values."""
+    """The database is unbound or a statement failed; the message names the statement, not its values.
+    `transient`: worth one more try (a busy or locked database); an unbound one is not."""
+
+    def __init__(self, message: str, transient: bool = True):
+        super().__init__(message)
+        self.transient = transient
 
 
 class Store(Protocol):
@@ -33,3 +39,36 @@ class Store(Protocol):
     async def batch(self, statements: list[Statement]) -> list[Result]:
         """Run statements in one round trip, as one transaction (all or nothing)."""
         ...
+
+
+# A statement that failed wrote nothing (SQLite statements are atomic), and every statement
+# footfall sends is idempotent (ON CONFLICT, largest totals, keyed events, upserts), so one
+# more try after a pause is safe; it rides out a database that is busy for a moment (seen
+# locally as SQLITE_BUSY while another process reads the files; D1 asks writers to retry).
+RETRY_PAUSE_S = 0.05
+
+
+class RetryOnce:
+    """A store that tries a failed statement (or batch) once more before giving up."""
+
+    def __init__(self, store: Store, pause_s: float = RETRY_PAUSE_S):
+        self._store = store
+        self._pause_s = pause_s
+
+    async def execute(self, statement: Statement) -> Result:
+        try:
+            return await self._store.execute(statement)
+        except StorageError as exc:
+            if not exc.transient:
+                raise
+            await asyncio.sleep(self._pause_s)
+            return await self._store.execute(statement)
+
+    async def batch(self, statements: list[Statement]) -> list[Result]:
+        try:
+            return await self._store.batch(statements)
+        except StorageError as exc:
+            if not exc.transient:
+                raise
+            await asyncio.sleep(self._pause_s)
+            return await self._store.batch(statements)

@@ -28,7 +28,7 @@ from app.routing import serve
 from footfall import maintenance
 from footfall.errors import ConfigError
 from footfall.settings import DEFAULT_PREFIX, parse_prefix, parse_settings
-from footfall.store import Result, Statement, StorageError
+from footfall.store import Result, RetryOnce, Statement, StorageError
 
 ROOT = Path(__file__).resolve().parents[2]
 # 2026-11-20 12:00:00 UTC: a fixed, ordinary moment (not near midnight).
@@ -231,7 +231,9 @@ class InProcess:
         def context() -> Context:
             settings = localized(parse_settings(self.variables), self.now_ms, zoneinfo_offset_at)
             site = (urlsplit(request.url).hostname or "").lower()
-            return Context(settings, site, self.now_ms, self.store, self.origin, tasks, vault=self.vault)
+            # As in production (entry.py): a failed statement is tried once more.
+            store = RetryOnce(self.store, pause_s=0)
+            return Context(settings, site, self.now_ms, store, self.origin, tasks, vault=self.vault)
 
         response = await serve(ROUTES, SITE, request, context)
         for work in tasks.pending:  # after the response, as ctx.waitUntil
