@@ -64,8 +64,24 @@ def stop(proc) -> None:
             proc.wait(5)
 
 
+def free_port_pair() -> int:
+    """A port P with P + 1 free too (make dev puts the demo site on PORT + 1): free_port() alone
+    once gave a P whose neighbour another process held, and the demo site could not start."""
+    for _ in range(50):
+        with socket.socket() as first:
+            first.bind(("127.0.0.1", 0))
+            port = first.getsockname()[1]
+            with socket.socket() as second:
+                try:
+                    second.bind(("127.0.0.1", port + 1))
+                except OSError:
+                    continue
+        return port
+    raise RuntimeError("no two neighbouring free ports")
+
+
 def test_the_demo_site_follows_port(tmp_path):
-    port = free_port()
+    port = free_port_pair()
     proc = run_dev(tmp_path, port)
     try:
         out = read_until(proc, ("Ready on",), 90)
