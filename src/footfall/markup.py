@@ -32,3 +32,38 @@ def escape(text) -> str:
     for char, entity in _REPLACEMENTS:
         text = text.replace(char, entity)
     return text
+
+
+# Cells and blocks the owner's pages share (footfall/render.py, footfall/panels.py).
+
+
+def number(value) -> str:
+    return "–" if value is None else f"{value:,}"
+
+
+def percent(value, digits: int = 0) -> str:
+    return "–" if value is None else f"{value * 100:.{digits}f} %"
+
+
+def duration(value) -> str:
+    if value is None:
+        return "–"
+    return f"{value // 60}m {value % 60:02d}s" if value >= 60 else f"{value}s"
+
+
+def table(headers: list[str], rows: list[list[str]], numeric_from: int = 1) -> str:
+    """Cells are HTML already (escaped by the caller); headers are text."""
+    if not rows:
+        return '<p class="muted">Nothing yet.</p>'
+    head = "".join(f'<th class="{"n" if i >= numeric_from else ""}">{escape(h)}</th>' for i, h in enumerate(headers))
+    body = "".join(
+        "<tr>"
+        + "".join(f'<td class="{"n" if i >= numeric_from else ""}">{cell}</td>' for i, cell in enumerate(row))
+        + "</tr>"
+        for row in rows
+    )
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def section(title: str, content: str, wide: bool = False) -> str:
+    return f'<section class="{"wide" if wide else ""}"><h2>{escape(title)}</h2>{content}</section>'

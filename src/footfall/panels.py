@@ -8,7 +8,7 @@ from visitors). The forms post to {prefix}/goals (handlers/goals.py) and work wi
 JavaScript, like the rest of the dashboard.
 """
 
-from footfall.markup import escape
+from footfall.markup import duration, escape, number, percent, section, table
 
 # Top-line labels (footfall.render) -> the compared metric (footfall.compare).
 _METRICS = {
@@ -23,37 +23,6 @@ _METRICS = {
 _RATES = ("bounce_rate", "coverage")
 
 
-def _num(value) -> str:
-    return "–" if value is None else f"{value:,}"
-
-
-def _pct(value) -> str:
-    return "–" if value is None else f"{value * 100:.1f} %"
-
-
-def _secs(value) -> str:
-    if value is None:
-        return "–"
-    return f"{value // 60}m {value % 60:02d}s" if value >= 60 else f"{value}s"
-
-
-def _table(headers: list[str], rows: list[list[str]], numeric_from: int = 1) -> str:
-    if not rows:
-        return '<p class="muted">Nothing yet.</p>'
-    head = "".join(f'<th class="{"n" if i >= numeric_from else ""}">{escape(h)}</th>' for i, h in enumerate(headers))
-    body = "".join(
-        "<tr>"
-        + "".join(f'<td class="{"n" if i >= numeric_from else ""}">{cell}</td>' for i, cell in enumerate(row))
-        + "</tr>"
-        for row in rows
-    )
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
-
-
-def _section(title: str, content: str, wide: bool = False) -> str:
-    return f'<section class="{"wide" if wide else ""}"><h2>{escape(title)}</h2>{content}</section>'
-
-
 def change(report: dict, label: str) -> str:
     """A top-line number's change against the earlier period, as a line under it."""
     compared = report.get("compare")
@@ -63,11 +32,11 @@ def change(report: dict, label: str) -> str:
     delta = compared["change"].get(metric)
     before = compared["totals"].get(metric)
     shown = (
-        _pct(before)
+        percent(before, 1)
         if metric in _RATES
-        else _secs(before)
+        else duration(before)
         if "seconds" in metric or "duration" in metric
-        else _num(before)
+        else number(before)
     )
     if delta is None:  # nothing to compare with (none before, or no number now)
         text = "– against " + shown
@@ -125,16 +94,16 @@ def sections(report: dict, *, prefix: str, owner: bool) -> list[str]:
             + ".</p>"
         )
     out.append(
-        _section(
+        section(
             "Goals",
-            _table(
+            table(
                 ["Goal", "Visitors", "Conversions", "Conversion rate"] + (["Remove"] if owner else []),
                 [
                     [
                         escape(g["name"]),
-                        _num(g["visitors"]),
-                        _num(g["conversions"]),
-                        _pct(g["conversion_rate"]),
+                        number(g["visitors"]),
+                        number(g["conversions"]),
+                        percent(g["conversion_rate"], 1),
                     ]
                     + ([_remove(prefix, site, "goal", g["name"]) if not g["variable"] else "GOALS"] if owner else [])
                     for g in report["goals"]
@@ -144,36 +113,36 @@ def sections(report: dict, *, prefix: str, owner: bool) -> list[str]:
         )
     )
     for funnel in report["funnels"]:
-        steps = _table(
+        steps = table(
             ["Step", "Visitors", "Drop-off", "Of step 1"],
             [
-                [escape(s["goal"]), _num(s["visitors"]), _num(s["dropoff"]), _pct(s["conversion_rate"])]
+                [escape(s["goal"]), number(s["visitors"]), number(s["dropoff"]), percent(s["conversion_rate"], 1)]
                 for s in funnel["steps"]
             ],
         )
         remove = _remove(prefix, site, "funnel", funnel["name"]) if owner else ""
         out.append(
-            _section(
+            section(
                 f"Funnel: {funnel['name']}",
                 funnel_chart(funnel)
-                + f"<p>Overall conversion: <b>{_pct(funnel['conversion_rate'])}</b></p>"
+                + f"<p>Overall conversion: <b>{percent(funnel['conversion_rate'], 1)}</b></p>"
                 + steps
                 + remove,
                 wide=True,
             )
         )
     out.append(
-        _section(
+        section(
             "Event properties",
-            _table(
+            table(
                 ["Event", "Property", "Value", "Events", "Visitors"],
                 [
                     [
                         escape(p["name"] or p["type"]),
                         escape(p["key"]),
                         escape(p["value"]),
-                        _num(p["count"]),
-                        _num(p["visitors"]),
+                        number(p["count"]),
+                        number(p["visitors"]),
                     ]
                     for p in report["props"]
                 ],
@@ -189,7 +158,7 @@ def sections(report: dict, *, prefix: str, owner: bool) -> list[str]:
 def _manage(report: dict, prefix: str) -> str:
     site = escape(report["site"])
     names = "".join(f"<option>{escape(g['name'])}</option>" for g in report["goals"])
-    return _section(
+    return section(
         "Add a goal or a funnel",
         f'<form method="post" action="{escape(prefix)}/goals"><input type="hidden" name="action" value="add-goal">'
         f'<input type="hidden" name="site" value="{site}">'

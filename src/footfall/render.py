@@ -8,7 +8,7 @@ Content-Security-Policy (no inline script or style without this response's nonce
 from urllib.parse import urlencode
 
 from footfall import dimensions, graph, lists, panels, storage
-from footfall.markup import escape
+from footfall.markup import duration, escape, number, percent, section, table
 
 # Panels and filters come from the dimension registry (footfall.dimensions).
 DIMENSION_PANELS = tuple(d for d in dimensions.REGISTRY if d.rolled_up)
@@ -48,37 +48,6 @@ input,select,button{font:inherit;padding:.25rem .6rem;min-height:44px}
 @media (max-width:480px){header,main{padding:.6rem}header{gap:0 .75rem}main{gap:.6rem}section{padding:.6rem .7rem}
 .totals{grid-template-columns:1fr 1fr}.totals b{font-size:1.25rem}td,th{padding:.2rem .25rem}td:first-child{min-width:6em}}.note{background:#f5c84222;padding:.4rem .6rem;border-radius:6px}
 """
-
-
-def _num(value) -> str:
-    return "–" if value is None else f"{value:,}"
-
-
-def _pct(value) -> str:
-    return "–" if value is None else f"{value * 100:.0f} %"
-
-
-def _secs(value) -> str:
-    if value is None:
-        return "–"
-    return f"{value // 60}m {value % 60:02d}s" if value >= 60 else f"{value}s"
-
-
-def _table(headers: list[str], rows: list[list[str]], numeric_from: int = 1) -> str:
-    if not rows:
-        return '<p class="muted">Nothing yet.</p>'
-    head = "".join(f'<th class="{"n" if i >= numeric_from else ""}">{escape(h)}</th>' for i, h in enumerate(headers))
-    body = "".join(
-        "<tr>"
-        + "".join(f'<td class="{"n" if i >= numeric_from else ""}">{cell}</td>' for i, cell in enumerate(row))
-        + "</tr>"
-        for row in rows
-    )
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
-
-
-def _section(title: str, content: str, wide: bool = False) -> str:
-    return f'<section class="{"wide" if wide else ""}"><h2>{escape(title)}</h2>{content}</section>'
 
 
 def _filter_link(base: str, params: dict, name: str, value: str) -> str:
@@ -125,13 +94,13 @@ def page(report: dict, *, prefix: str, period: str, params: dict, nonce: str, pu
     totals = "".join(
         top_line(label, value)
         for label, value in (
-            ("daily unique visitors", _num(t["visitors"])),
-            ("page views", _num(t["pageviews"])),
-            ("visits", _num(t["visits"])),
-            ("bounce rate", _pct(t["bounce_rate"])),
-            ("median time on page", _secs(t["median_seconds"])),
-            ("visit duration", _secs(t.get("visit_duration"))),
-            ("tracking coverage", _pct(t["coverage"])),
+            ("daily unique visitors", number(t["visitors"])),
+            ("page views", number(t["pageviews"])),
+            ("visits", number(t["visits"])),
+            ("bounce rate", percent(t["bounce_rate"])),
+            ("median time on page", duration(t["median_seconds"])),
+            ("visit duration", duration(t.get("visit_duration"))),
+            ("tracking coverage", percent(t["coverage"])),
         )
     )
     series = report["series"]
@@ -139,7 +108,7 @@ def page(report: dict, *, prefix: str, period: str, params: dict, nonce: str, pu
     hits_known = t["hits"] is not None
     full = lists.BY_KEY.get(params.get("list", ""))
 
-    sections = [_section("Overview", f'<div class="totals">{totals}</div>', wide=True)]
+    sections = [section("Overview", f'<div class="totals">{totals}</div>', wide=True)]
     if full is not None:
         sections.append(lists.full_list(report, full, base, params))
     else:
@@ -187,12 +156,12 @@ def page(report: dict, *, prefix: str, period: str, params: dict, nonce: str, pu
 def _more_sections(sections: list[str], report: dict, prefix: str, public: bool, series: list, hits_known: bool):
     """Events, #15's panels, the last five minutes, 404s, bots and coverage."""
     sections.append(
-        _section(
+        section(
             "Events",
-            _table(
+            table(
                 ["Type", "Name / target", "Count", "Visitors"],
                 [
-                    [escape(e["type"]), escape(e["name"] or e["url"]), _num(e["count"]), _num(e["visitors"])]
+                    [escape(e["type"]), escape(e["name"] or e["url"]), number(e["count"]), number(e["visitors"])]
                     for e in report["events"]
                 ],
                 numeric_from=2,
@@ -202,17 +171,17 @@ def _more_sections(sections: list[str], report: dict, prefix: str, public: bool,
     sections += panels.sections(report, prefix=prefix, owner=not public) if "goals" in report else []
     rt = report["realtime"]
     sections.append(
-        _section(
+        section(
             "Last 5 minutes",
-            f"<p><b>{_num(rt['visitors'])}</b> visitors, "
-            f"<b>{_num(rt['pageviews'])}</b> page views</p>"
-            + _table(["Page", "Views"], [[escape(p["path"]), _num(p["pageviews"])] for p in rt["pages"]]),
+            f"<p><b>{number(rt['visitors'])}</b> visitors, "
+            f"<b>{number(rt['pageviews'])}</b> page views</p>"
+            + table(["Page", "Views"], [[escape(p["path"]), number(p["pageviews"])] for p in rt["pages"]]),
         )
     )
     sections.append(
-        _section(
+        section(
             "Not found (404)",
-            _table(["Page", "Hits"], [[escape(p["path"]), _num(p["count"])] for p in report["not_found"]])
+            table(["Page", "Hits"], [[escape(p["path"]), number(p["count"])] for p in report["not_found"]])
             if hits_known
             else _notes_for_hits(report),
         )
@@ -225,27 +194,31 @@ def _more_sections(sections: list[str], report: dict, prefix: str, public: bool,
         else ""
     )
     sections.append(
-        _section(
+        section(
             "Bots and AI (what the filter set apart)",
             bots_note
-            + _table(
+            + table(
                 ["Class", "Page loads", "Server hits"],
                 [
                     [
                         escape(c),
-                        _num(next((x["pageviews"] for x in bots["class"] if x["value"] == c), 0)),
-                        _num(next((x["pageviews"] for x in bots["hit_class"] if x["value"] == c), 0)),
+                        number(next((x["pageviews"] for x in bots["class"] if x["value"] == c), 0)),
+                        number(next((x["pageviews"] for x in bots["hit_class"] if x["value"] == c), 0)),
                     ]
                     for c in sorted({x["value"] for x in bots["class"] + bots["hit_class"]})
                 ],
             )
-            + _table(
-                ["Class and page", "Hits"], [[escape(x["value"]), _num(x["pageviews"])] for x in bots["bot_page"][:20]]
+            + table(
+                ["Class and page", "Hits"],
+                [[escape(x["value"]), number(x["pageviews"])] for x in bots["bot_page"][:20]],
             )
             + (
-                _table(
+                table(
                     ["Why (today)", "Page loads", "Server hits"],
-                    [[escape(r["reason"]), _num(r["pageviews"]), _num(r["hits"])] for r in report["bot_reasons"][:20]],
+                    [
+                        [escape(r["reason"]), number(r["pageviews"]), number(r["hits"])]
+                        for r in report["bot_reasons"][:20]
+                    ],
                 )
                 if "bot_reasons" in report
                 else ""
@@ -253,16 +226,16 @@ def _more_sections(sections: list[str], report: dict, prefix: str, public: bool,
         )
     )
     sections.append(
-        _section(
+        section(
             "Tracking coverage",
             '<p class="muted">The share of the HTML pages the proxy served to people that the '
             "tracker reported, matched per visitor and page (pages shown again from the browser's "
             "cache count on neither side): the rest had JavaScript off or a blocker on.</p>"
             + (
-                _table(
+                table(
                     ["Day", "Served", "Reported", "Coverage"],
                     [
-                        [escape(d["day"]), _num(d["hits"]), _num(d["tracked"]), _pct(d["coverage"])]
+                        [escape(d["day"]), number(d["hits"]), number(d["tracked"]), percent(d["coverage"])]
                         for d in reversed(series)
                     ],
                 )
