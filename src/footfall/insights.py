@@ -23,6 +23,7 @@ from footfall.days import month_bounds
 from footfall.funnels import Funnel
 from footfall.goals import Goal
 from footfall.store import Statement
+from footfall.visits import ratio
 
 TOP = 20
 
@@ -176,10 +177,6 @@ def _selected_views(q, raw_rows: list[dict]) -> tuple[list[visits.Visit], list[d
     return chosen, [view for visit in chosen for view in visit.views]
 
 
-def _ratio(a: float, b: float) -> float | None:
-    return round(a / b, 4) if b else None
-
-
 def assemble(q, rows: dict[str, list[dict]], report: dict, variable: tuple[Goal, ...] = ()) -> dict:
     """The report's goals, funnels, event properties, exit pages and visit duration."""
     found = definitions(rows.get("i_goals", []), rows.get("i_funnels", []), variable)
@@ -205,7 +202,7 @@ def assemble(q, rows: dict[str, list[dict]], report: dict, variable: tuple[Goal,
                 "from_day": g.from_day or None,
                 "visitors": visitors_,
                 "conversions": conversions,
-                "conversion_rate": _ratio(visitors_, total_visitors),
+                "conversion_rate": ratio(visitors_, total_visitors),
             }
         )
 
@@ -249,7 +246,7 @@ def assemble(q, rows: dict[str, list[dict]], report: dict, variable: tuple[Goal,
         "funnels": funnel_rows,
         "props": prop_rows[:100],
         "exit_pages": [
-            {"path": p, "exits": exits[p]["exits"], "exit_rate": _ratio(exits[p]["exits"], exits[p]["views"])}
+            {"path": p, "exits": exits[p]["exits"], "exit_rate": ratio(exits[p]["exits"], exits[p]["views"])}
             for p in ranked[:TOP]
         ],
         "visit_duration": mean_duration(q, rows, report["totals"]["visits"], chosen),

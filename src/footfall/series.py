@@ -53,17 +53,6 @@ def grains_for(day_from: str, day_to: str) -> tuple[str, ...]:
     return tuple(out)
 
 
-def _median(hist: dict[int, int]) -> int | None:
-    counts = sorted((s, n) for s, n in hist.items() if s > 0)
-    total = sum(n for _, n in counts)
-    seen = 0
-    for seconds, n in counts:
-        seen += n
-        if seen * 2 >= total:
-            return seconds
-    return None
-
-
 def _point(time: str, views: int, visitors: int, visit_count: int, bounces: int, hist: dict[int, int]) -> dict:
     return {
         "time": time,
@@ -71,7 +60,7 @@ def _point(time: str, views: int, visitors: int, visit_count: int, bounces: int,
         "pageviews": views,
         "visits": visit_count,
         "bounce_rate": round(bounces / visit_count, 4) if visit_count else None,
-        "median_seconds": _median(hist),
+        "median_seconds": visits.median_seconds(hist),
     }
 
 

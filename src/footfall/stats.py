@@ -22,6 +22,7 @@ from typing import NamedTuple
 from footfall import coverage, queries, series, storage, visits
 from footfall.days import days_between, days_touched, shift_day
 from footfall.store import Statement, Store
+from footfall.visits import median_seconds, ratio
 
 REALTIME_MS = 5 * 60 * 1000
 TOP = 20
@@ -186,27 +187,9 @@ def _classes(rows: list[dict], filters: tuple[tuple[str, str], ...] = ()) -> lis
     return [{"dimension": "class", "value": c, "views": n, "visitors": len(v)} for c, (n, v) in classes.items()]
 
 
-def median_seconds(hist: dict[int, int]) -> int | None:
-    """Median of the page views with time recorded (seconds > 0)."""
-    counts = sorted((s, n) for s, n in hist.items() if s > 0)
-    total = sum(n for _, n in counts)
-    if not total:
-        return None
-    seen = 0
-    for seconds, n in counts:
-        seen += n
-        if seen * 2 >= total:
-            return seconds
-    return None
-
-
 def _merge_hist(into: dict[int, int], text: str | None) -> None:
     for seconds, n in json.loads(text or "{}").items():
         into[int(seconds)] = into.get(int(seconds), 0) + n
-
-
-def _ratio(a: float, b: float) -> float | None:
-    return round(a / b, 4) if b else None
 
 
 def _source(q: Query, rollup, raw, note, done_rows: list[dict] | None) -> dict:
@@ -315,7 +298,7 @@ def assemble(q: Query, rows: dict[str, list[dict]]) -> dict:
             "visitors": p["visitors"],
             "visits": p["visits"],
             "bounces": p["bounces"],
-            "bounce_rate": _ratio(p["bounces"], p["visits"]),
+            "bounce_rate": ratio(p["bounces"], p["visits"]),
             "median_seconds": median_seconds(hists[path]),
             "hits": p["hits"],
             "not_found": p["not_found"],
@@ -334,7 +317,7 @@ def assemble(q: Query, rows: dict[str, list[dict]]) -> dict:
             {
                 **row,
                 "visits": dims[name][row["value"]]["visits"] or None,
-                "bounce_rate": _ratio(dims[name][row["value"]]["bounces"], dims[name][row["value"]]["visits"]),
+                "bounce_rate": ratio(dims[name][row["value"]]["bounces"], dims[name][row["value"]]["visits"]),
             }
             for row in ranked(name)
         ]
@@ -352,11 +335,11 @@ def assemble(q: Query, rows: dict[str, list[dict]]) -> dict:
             "visitors": sum(d["visitors"] for d in day.values()),
             "pageviews": views,
             "visits": visit_count,
-            "bounce_rate": _ratio(bounces, visit_count),
+            "bounce_rate": ratio(bounces, visit_count),
             "median_seconds": median_seconds(all_hist),
             "hits": hits if hits_known else None,
             "tracked": tracked if hits_known else None,
-            "coverage": _ratio(tracked, hits) if hits_known else None,
+            "coverage": ratio(tracked, hits) if hits_known else None,
         },
         "series": [
             {
@@ -367,8 +350,8 @@ def assemble(q: Query, rows: dict[str, list[dict]]) -> dict:
                 "bounces": day[d]["bounces"],
                 "hits": day[d]["hits"],
                 "tracked": day[d]["tracked"],
-                "coverage": _ratio(day[d]["tracked"], day[d]["hits"]) if hits_known else None,
-                "bounce_rate": _ratio(day[d]["bounces"], day[d]["visits"]),
+                "coverage": ratio(day[d]["tracked"], day[d]["hits"]) if hits_known else None,
+                "bounce_rate": ratio(day[d]["bounces"], day[d]["visits"]),
                 "median_seconds": median_seconds(day_hists[d]),
             }
             for d in days

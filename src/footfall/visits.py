@@ -91,6 +91,23 @@ def selected(visit: Visit, filters: tuple[tuple[str, str], ...], columns: dict[s
     return True
 
 
+def median_seconds(hist: dict[int, int]) -> int | None:
+    """Median of the page views with time recorded (seconds > 0), from a seconds -> count histogram."""
+    counts = sorted((s, n) for s, n in hist.items() if s > 0)
+    total = sum(n for _, n in counts)
+    seen = 0
+    for seconds, n in counts:
+        seen += n
+        if seen * 2 >= total:
+            return seconds
+    return None
+
+
+def ratio(a: float, b: float) -> float | None:
+    """a / b to four places, None where b is 0 (a rate of nothing is unknown, not 0)."""
+    return round(a / b, 4) if b else None
+
+
 class Totals:
     """Sums for one group (a page, a dimension value, a day)."""
 
