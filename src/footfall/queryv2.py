@@ -20,7 +20,7 @@ import re._parser as sre_parse  # type: ignore[import-not-found]
 from datetime import UTC, date, datetime, timedelta
 from typing import NamedTuple
 
-from footfall import periods
+from footfall import dimensions, periods
 from footfall.days import local_day, shift_day
 from footfall.errors import Rejection
 
@@ -45,18 +45,13 @@ REFUSED_METRICS = {
     "average_revenue": "footfall has no revenue goals",
 }
 SESSION_METRICS = ("bounce_rate", "views_per_visit", "visit_duration")
-UTM = ("utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content")
+# The registry's visit attributes by their API names (footfall.dimensions), and the ones only
+# this language has: whole-visit facts, Plausible's spellings, and places kept for it.
 VISIT_DIMENSIONS = (
+    *(d.api_name for d in dimensions.REGISTRY if d.api_name.startswith("visit:")),
     "visit:entry_page",
     "visit:exit_page",
     "visit:source",
-    "visit:referrer",
-    "visit:channel",
-    *(f"visit:{u}" for u in UTM),
-    "visit:device",
-    "visit:browser",
-    "visit:os",
-    "visit:country",
     "visit:country_name",
     "visit:region",
     "visit:region_name",
