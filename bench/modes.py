@@ -18,13 +18,13 @@ machine's noise falls on all of them alike; the first WARMUP rounds are dropped.
 import http.client
 import os
 import random
-import shutil
 import statistics
 import tempfile
 import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from support.chromium import CHROMIUM, PERSON
 from support.static_site import HEAVY_ASSETS, MODES, ModeRun, build_site, origin_log, runtime_stats
 
 PAGE, NEXT = "/docs/guide/", "/docs/reference/"
@@ -45,16 +45,6 @@ HIDE = """() => {
   Object.defineProperty(document, 'hidden', {configurable: true, get: () => true});
   document.dispatchEvent(new Event('visibilitychange', {bubbles: true}));
 }"""
-QUIET = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-blink-features=AutomationControlled",
-]
 
 
 def _without_worker(run: ModeRun, stats: dict) -> int:
@@ -151,7 +141,6 @@ def _pct(values: list[float], q: float) -> float:
 def measure() -> dict:
     from playwright.sync_api import sync_playwright
 
-    chromium = shutil.which("chromium") or "/usr/bin/chromium"
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         site = build_site(work / "site")
@@ -162,7 +151,7 @@ def measure() -> dict:
                 runs[name] = ModeRun(name, site, work / name.replace("+", "-"))
                 first[name] = first_request_ms(runs[name].url)
             with sync_playwright() as p:
-                browser = p.chromium.launch(executable_path=chromium, args=QUIET)
+                browser = p.chromium.launch(executable_path=CHROMIUM, args=PERSON)
                 try:
                     views = {name: page_views(runs[name], browser) for name in MODES}
                 finally:

@@ -6,17 +6,7 @@ import shutil
 import pytest
 from playwright.sync_api import sync_playwright
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-# Without these, Chromium keeps trying to reach Google's hosts, which this network refuses.
-QUIET = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+from support.chromium import CHROMIUM, PERSON, QUIET
 
 
 @pytest.fixture(scope="session")
@@ -30,9 +20,7 @@ def playwright_instance():
 @pytest.fixture(scope="session")
 def person_browser(playwright_instance):
     """A browser as a person has it: navigator.webdriver is false."""
-    browser = playwright_instance.chromium.launch(
-        executable_path=CHROMIUM, args=QUIET + ["--disable-blink-features=AutomationControlled"]
-    )
+    browser = playwright_instance.chromium.launch(executable_path=CHROMIUM, args=PERSON)
     yield browser
     browser.close()
 

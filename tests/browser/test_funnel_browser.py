@@ -7,20 +7,18 @@ The visits go to their own host (funnel.test, mapped to the Worker by Chromium's
 no other test's page views are in these numbers."""
 
 import json
-import shutil
 from urllib.parse import urlencode, urlsplit
 
 import pytest
 from tracker_helpers import Beacons, wait_for_rows
 
+from support.chromium import CHROMIUM, PERSON
 from support.http import post_json, request
 from support.owner import BEARER
 
 HOST = "funnel.test"
 # As tests/browser/conftest.py launches Chromium (not imported: with the runtime tier in the
 # same run, `conftest` is another folder's), plus the resolver rule for HOST.
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-QUIET = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking"]
 GOALS = ("/about/", "signup", "/blog/*")
 STEPS = "Visit /about/\nsignup\nVisit /blog/*"
 TAGGED = """() => {
@@ -37,7 +35,7 @@ def site(worker, playwright_instance):
     port = urlsplit(worker).port
     browser = playwright_instance.chromium.launch(
         executable_path=CHROMIUM,
-        args=QUIET + ["--disable-blink-features=AutomationControlled", f"--host-resolver-rules=MAP {HOST} 127.0.0.1"],
+        args=[*PERSON, f"--host-resolver-rules=MAP {HOST} 127.0.0.1"],
     )
     yield browser, f"http://{HOST}:{port}"
     browser.close()
