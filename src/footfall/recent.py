@@ -12,11 +12,12 @@ these are signals, not proofs (see docs/SECURITY.md).
 """
 
 import hashlib
-import ipaddress
 import secrets
 from collections import OrderedDict
 from collections.abc import Callable
 from typing import Generic, TypeVar
+
+from footfall import visitors
 
 V = TypeVar("V")
 
@@ -25,15 +26,9 @@ def network_of(ip: str) -> str:
     """The sender's network: one IPv4 address, or an IPv6 /64 (one subscriber's usual
     allocation, inside which addresses cost nothing to change); IPv4-mapped IPv6 as IPv4.
     Anything unparsable is its own network."""
-    try:
-        address = ipaddress.ip_address(ip.strip())
-    except ValueError:
-        return ip
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
-        address = address.ipv4_mapped
-    if address.version == 4:
-        return str(address)
-    return str(ipaddress.ip_network(f"{address}/64", strict=False))
+    found = visitors.network(ip, 32, 64)
+    # One address is a /32: named as the address, as before.
+    return ip if found is None else found.removesuffix("/32")
 
 
 class _Windowed(Generic[V]):

@@ -30,13 +30,18 @@ def salted_id(salt: bytes, site: str, ip: str, user_agent: str) -> str:
     return digest.hexdigest()[:16]
 
 
-def anonymize_ip(ip: str) -> str | None:
-    """The visitor's network: IPv4 /24 or IPv6 /48 (IPv4-mapped IPv6 as IPv4)."""
+def network(ip: str, v4_bits: int, v6_bits: int) -> str | None:
+    """The network an address is in, IPv4-mapped IPv6 taken as IPv4; None if unparsable."""
     try:
         address = ipaddress.ip_address(ip.strip())
     except ValueError:
         return None
     if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
         address = address.ipv4_mapped
-    prefix = 24 if address.version == 4 else 48
-    return str(ipaddress.ip_network(f"{address}/{prefix}", strict=False))
+    bits = v4_bits if address.version == 4 else v6_bits
+    return str(ipaddress.ip_network(f"{address}/{bits}", strict=False))
+
+
+def anonymize_ip(ip: str) -> str | None:
+    """The visitor's network: IPv4 /24 or IPv6 /48 (IPv4-mapped IPv6 as IPv4)."""
+    return network(ip, 24, 48)
