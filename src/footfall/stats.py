@@ -13,16 +13,14 @@ their rows into a plain dict that the dashboard renders and the API returns as J
 are aggregated here, in Python, with the same visit rules the daily job's SQL applies.
 """
 
-import json
 from collections import defaultdict
 from collections.abc import Callable
 from datetime import date, timedelta
 from typing import NamedTuple
 
-from footfall import coverage, queries, series, storage, visits
+from footfall import coverage, queries, sections, series, storage, visits
 from footfall.days import days_between, days_touched, shift_day
 from footfall.store import Statement, Store
-from footfall.visits import median_seconds, ratio
 
 REALTIME_MS = 5 * 60 * 1000
 TOP = 20
@@ -187,11 +185,6 @@ def _classes(rows: list[dict], filters: tuple[tuple[str, str], ...] = ()) -> lis
     return [{"dimension": "class", "value": c, "views": n, "visitors": len(v)} for c, (n, v) in classes.items()]
 
 
-def _merge_hist(into: dict[int, int], text: str | None) -> None:
-    for seconds, n in json.loads(text or "{}").items():
-        into[int(seconds)] = into.get(int(seconds), 0) + n
-
-
 def _source(q: Query, rollup, raw, note, done_rows: list[dict] | None) -> dict:
     """Which days came from the rollups and which from raw rows (the split the statements made)."""
     done = done_rows[0]["done_until"] if done_rows else ""
@@ -230,6 +223,8 @@ def _realtime(q: Query, rows: list[dict]) -> dict:
 
 
 def assemble(q: Query, rows: dict[str, list[dict]]) -> dict:
+    """The report: each section built by its own function from one tally of the rows
+    (footfall.sections), so a section's shape is a typed value that mypy holds."""
     rollup, raw, note = _parts(q)
     rows = dict(rows)
     raw_rows = rows.pop("t_rows", [])
@@ -237,93 +232,9 @@ def assemble(q: Query, rows: dict[str, list[dict]]) -> dict:
     raw_events = visits.events_of(rows.pop("t_events", []), raw_rows, fresh["uuids"])
     if "t_hit_counts" in rows:
         rows.update(coverage.from_hit_counts(rows.pop("t_hit_counts"), fresh["views_by_visitor"]))
-    page: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    hists: dict[str, dict[int, int]] = defaultdict(dict)
-    day: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    day_hists: dict[str, dict[int, int]] = defaultdict(dict)
-    rollup_pages = [r for key, value in rows.items() if key.startswith("r_pages") for r in value]
-    for r in rollup_pages + fresh["t_pages"] + rows.get("t_hits", []):
-        p = page[r["path"]]
-        for key in ("views", "visitors", "visits", "bounces", "seconds_sum", "seconds_count", "hits", "not_found"):
-            p[key] += r.get(key) or 0
-        p["tracked"] += coverage.tracked_of(r)
-        _merge_hist(hists[r["path"]], r.get("seconds_hist"))
-    # The daily chart: rolled-up days from daily_totals, later days (or a filtered range) from raw rows.
-    for r in rows.get("r_series", []) + fresh["t_totals"]:
-        d = day[r["day"]]
-        for key in ("views", "visitors", "visits", "bounces", "hits"):
-            d[key] += r.get(key) or 0
-        d["tracked"] += coverage.tracked_of(r)
-        _merge_hist(day_hists[r["day"]], r.get("seconds_hist"))
-    for r in rows.get("t_hits", []):
-        day[r["day"]]["hits"] += r["hits"]
-        day[r["day"]]["tracked"] += r["tracked"]
-
-    dims: dict[str, dict[str, dict]] = defaultdict(
-        lambda: defaultdict(lambda: {"views": 0, "visitors": 0, "visits": 0, "bounces": 0})
-    )
-    rollup_dims = [r for key, value in rows.items() if key.startswith("r_dimensions") for r in value]
-    for r in rollup_dims + fresh["t_dimensions"] + rows.get("t_hit_class", []) + rows.get("t_bot_page", []):
-        entry = dims[r["dimension"]][r["value"]]
-        for key in ("views", "visitors", "visits", "bounces"):
-            entry[key] += r.get(key) or 0
-    for r in _classes(raw_rows, q.filters):
-        entry = dims["class"][r["value"]]
-        entry["views"] += r["views"]
-        entry["visitors"] += r["visitors"]
-
-    events: dict[tuple, dict[str, int]] = defaultdict(lambda: {"count": 0, "visitors": 0})
-    rollup_events = [r for key, value in rows.items() if key.startswith("r_events") for r in value]
-    for r in rollup_events + raw_events:
-        e = events[(r["type"], r["name"], r["url"])]
-        e["count"] += r["count"]
-        e["visitors"] += r["visitors"]
-
-    all_hist: dict[int, int] = {}
-    for h in hists.values():
-        for s, n in h.items():
-            all_hist[s] = all_hist.get(s, 0) + n
-    views = sum(p["views"] for p in page.values())
-    visit_count = sum(p["visits"] for p in page.values())
-    bounces = sum(p["bounces"] for p in page.values())
-    hits = sum(p["hits"] for p in page.values())
-    tracked = sum(p["tracked"] for p in page.values())
     hits_known = not raw or queries.Scope(*raw, q.site, q.filters).honours_hits
-
-    def page_row(path):
-        p = page[path]
-        return {
-            "path": path,
-            "pageviews": p["views"],
-            "visitors": p["visitors"],
-            "visits": p["visits"],
-            "bounces": p["bounces"],
-            "bounce_rate": ratio(p["bounces"], p["visits"]),
-            "median_seconds": median_seconds(hists[path]),
-            "hits": p["hits"],
-            "not_found": p["not_found"],
-        }
-
+    tally = sections.tally(rows, fresh, raw_events, _classes(raw_rows, q.filters), hits_known)
     top = q.top or None  # 0: every row
-
-    def ranked(name, limit=top):
-        values = dims.get(name, {})
-        order = sorted(values.items(), key=lambda kv: (-kv[1]["views"], kv[0]))
-        return [{"value": v, "pageviews": e["views"], "visitors": e["visitors"]} for v, e in order[:limit]]
-
-    def ranked_visits(name):
-        """A visit attribute's values, with the visits that entered with them."""
-        return [
-            {
-                **row,
-                "visits": dims[name][row["value"]]["visits"] or None,
-                "bounce_rate": ratio(dims[name][row["value"]]["bounces"], dims[name][row["value"]]["visits"]),
-            }
-            for row in ranked(name)
-        ]
-
-    viewed = [path for path in page if page[path]["views"]]
-    entered = [path for path in page if page[path]["visits"]]
     days = days_between(q.day_from, q.day_to)
     return {
         "site": q.site,
@@ -331,46 +242,19 @@ def assemble(q: Query, rows: dict[str, list[dict]]) -> dict:
         "to": q.day_to,
         "filters": [list(f) for f in q.filters],
         "source": _source(q, rollup, raw, note, rows.get("done")),
-        "totals": {
-            "visitors": sum(d["visitors"] for d in day.values()),
-            "pageviews": views,
-            "visits": visit_count,
-            "bounce_rate": ratio(bounces, visit_count),
-            "median_seconds": median_seconds(all_hist),
-            "hits": hits if hits_known else None,
-            "tracked": tracked if hits_known else None,
-            "coverage": ratio(tracked, hits) if hits_known else None,
-        },
-        "series": [
-            {
-                "day": d,
-                "visitors": day[d]["visitors"],
-                "pageviews": day[d]["views"],
-                "visits": day[d]["visits"],
-                "bounces": day[d]["bounces"],
-                "hits": day[d]["hits"],
-                "tracked": day[d]["tracked"],
-                "coverage": ratio(day[d]["tracked"], day[d]["hits"]) if hits_known else None,
-                "bounce_rate": ratio(day[d]["bounces"], day[d]["visits"]),
-                "median_seconds": median_seconds(day_hists[d]),
-            }
-            for d in days
-        ],
+        "totals": sections.totals(tally),
+        "series": sections.daily(tally, days),
         "graph": _graph(
-            q, raw_rows + rows.get("g_rows", []), [{"day": d, **day[d], "hist": day_hists[d]} for d in days]
+            q,
+            raw_rows + rows.get("g_rows", []),
+            [{"day": d, **tally.day[d], "hist": tally.day_hists[d]} for d in days],
         ),
-        "pages": [page_row(p) for p in sorted(viewed, key=lambda p: (-page[p]["views"], p))[:top]],
-        "entry_pages": [page_row(p) for p in sorted(entered, key=lambda p: (-page[p]["visits"], p))[:top]],
-        "not_found": [
-            {"path": p, "count": page[p]["not_found"]}
-            for p in sorted((p for p in page if page[p]["not_found"]), key=lambda p: (-page[p]["not_found"], p))[:top]
-        ],
-        "dimensions": {name: ranked_visits(name) for name in queries.DIMENSIONS},
-        "bots": {name: ranked(name, 50) for name in ("class", "hit_class", "bot_page")},
-        "events": [
-            {"type": t, "name": n, "url": u, **e}
-            for (t, n, u), e in sorted(events.items(), key=lambda kv: (-kv[1]["count"], kv[0]))
-        ][:50],
+        "pages": sections.pages(tally, top),
+        "entry_pages": sections.entry_pages(tally, top),
+        "not_found": sections.not_found(tally, top),
+        "dimensions": {name: sections.ranked_visits(tally, name, top) for name in queries.DIMENSIONS},
+        "bots": {name: sections.ranked(tally, name, 50) for name in ("class", "hit_class", "bot_page")},
+        "events": sections.events(tally, 50),
         "realtime": _realtime(q, rows.get("realtime", [])),
         "sites": sorted({r["site"] for r in rows.get("sites", [])} | {q.site}),
     }

@@ -5,7 +5,7 @@ import sqlite3
 
 import pytest
 
-from footfall import stats
+from footfall import stats, visits
 from footfall.rollups import rollup_day, shift_day
 from support.schema import memory_database
 
@@ -149,7 +149,7 @@ def test_filtered_range_is_clamped_to_retention():
     "hist,median", [({}, None), ({0: 5}, None), ({3: 1, 12: 1, 40: 1}, 12), ({1: 2, 9: 2}, 1), ({0: 9, 7: 1}, 7)]
 )
 def test_median_seconds(hist, median):
-    assert stats.median_seconds(hist) == median
+    assert visits.median_seconds(hist) == median
 
 
 def test_long_ranges_read_whole_months_from_the_monthly_rollups_and_agree_with_the_daily_ones():
