@@ -78,7 +78,31 @@ def _notes_for_hits(report: dict) -> str:
 
 
 def page(report: dict, *, prefix: str, period: str, params: dict, nonce: str, public: bool) -> str:
+    """The whole dashboard: a header (periods, dates, site, filters) over the sections."""
     base = f"{prefix}/dashboard"
+    hits_known = report["totals"]["hits"] is not None
+    full = lists.BY_KEY.get(params.get("list", ""))
+    sections = [_overview(report, base, params)]
+    if full is not None:
+        sections.append(lists.full_list(report, full, base, params))
+    else:
+        sections.append(graph.section(report, params, base))
+        sections += lists.cards(report, base, params)
+        _more_sections(sections, report, prefix, public, report["series"], hits_known)
+    note = f'<p class="note">{escape(report["source"]["note"])}</p>' if report["source"]["note"] else ""
+    note += storage_line(report.get("storage"))
+    return (
+        '<!doctype html><html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width,initial-scale=1">'
+        f"<title>footfall · {escape(report['site'])}</title>"
+        f'<style nonce="{nonce}">{STYLE}{graph.STYLE}{lists.STYLE}</style></head><body>'
+        f"{_header(report, prefix, base, period, params, public)}"
+        f"<main>{note}{''.join(sections)}</main></body></html>"
+    )
+
+
+def _overview(report: dict, base: str, params: dict) -> str:
+    """The top-line numbers; each one the graph can plot links to the graph of it."""
     t = report["totals"]
     metric = graph.chosen_metric(params)
 
@@ -103,19 +127,12 @@ def page(report: dict, *, prefix: str, period: str, params: dict, nonce: str, pu
             ("tracking coverage", percent(t["coverage"])),
         )
     )
-    series = report["series"]
-    keep = {k: v for k, v in params.items() if k not in ("period", "interval", "from", "to")}
-    hits_known = t["hits"] is not None
-    full = lists.BY_KEY.get(params.get("list", ""))
+    return section("Overview", f'<div class="totals">{totals}</div>', wide=True)
 
-    sections = [section("Overview", f'<div class="totals">{totals}</div>', wide=True)]
-    if full is not None:
-        sections.append(lists.full_list(report, full, base, params))
-    else:
-        sections.append(graph.section(report, params, base))
-        sections += lists.cards(report, base, params)
-    if full is None:
-        _more_sections(sections, report, prefix, public, series, hits_known)
+
+def _header(report: dict, prefix: str, base: str, period: str, params: dict, public: bool) -> str:
+    """Periods, other dates or site, the active filters (each removable) and log out."""
+    keep = {k: v for k, v in params.items() if k not in ("period", "interval", "from", "to")}
 
     def range_link(key: str, label: str) -> str:
         href = f"{escape(base)}?{escape(urlencode({**keep, 'period': key}))}"
@@ -132,8 +149,6 @@ def page(report: dict, *, prefix: str, period: str, params: dict, nonce: str, pu
     sites = "".join(
         f"<option{' selected' if s == report['site'] else ''}>{escape(s)}</option>" for s in report["sites"]
     )
-    note = f'<p class="note">{escape(report["source"]["note"])}</p>' if report["source"]["note"] else ""
-    note += storage_line(report.get("storage"))
     custom = (
         f"<details{' open' if period == 'custom' else ''}><summary>Other dates or site</summary>"
         f'<form method="get" action="{escape(base)}"><input type="hidden" name="period" value="custom">'
@@ -143,13 +158,8 @@ def page(report: dict, *, prefix: str, period: str, params: dict, nonce: str, pu
     )
     logout = "" if public else (f'<form method="post" action="{escape(prefix)}/logout"><button>Log out</button></form>')
     return (
-        '<!doctype html><html lang="en"><head><meta charset="utf-8">'
-        '<meta name="viewport" content="width=device-width,initial-scale=1">'
-        f"<title>footfall · {escape(report['site'])}</title>"
-        f'<style nonce="{nonce}">{STYLE}{graph.STYLE}{lists.STYLE}</style></head><body>'
         f'<header><h1>footfall · {escape(report["site"])}</h1><nav aria-label="Period">{nav}</nav>{custom}'
         f'<span class="muted filters">{escape(report["from"])} – {escape(report["to"])}{active}</span>{logout}</header>'
-        f"<main>{note}{''.join(sections)}</main></body></html>"
     )
 
 
