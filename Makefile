@@ -7,6 +7,8 @@ PERSIST_TO ?= .wrangler/state
 ORIGIN_URL ?=
 SITE_DIR ?=
 TRUST_CLIENT_IP ?=
+# d1 (default) or durable-objects: where the rows live (README "When one database is not enough").
+STORE ?=
 # Empty: the demo origin listens on PORT + 1 (tools/dev.sh).
 DEMO_PORT ?=
 
@@ -29,9 +31,11 @@ $(VENV)/.footfall-installed: pyproject.toml
 	$(VENV)/bin/pip install --quiet --group dev
 	touch $@
 
-## build: the tracker script (client/) -> client/dist and the Worker module that serves it
+## build: the tracker script (client/) -> client/dist and the Worker module that serves it;
+##        migrations/ -> src/assets/schema.py (the Durable Objects store applies them itself)
 build: node_modules/.footfall-installed
 	@if [ -f client/build.mjs ]; then node client/build.mjs; fi
+	@node tools/schema-module.mjs
 
 ## migrate: apply migrations/ to the local D1 in $(PERSIST_TO)
 migrate: setup
@@ -41,7 +45,7 @@ migrate: setup
 ##      SITE_DIR=path/to/build to serve a build directory as static assets)
 dev: migrate
 	PORT=$(PORT) IP=$(IP) PERSIST_TO=$(PERSIST_TO) ORIGIN_URL=$(ORIGIN_URL) SITE_DIR=$(SITE_DIR) \
-	TRUST_CLIENT_IP=$(TRUST_CLIENT_IP) DEMO_PORT=$(DEMO_PORT) PYTHON=$(PY) tools/dev.sh
+	TRUST_CLIENT_IP=$(TRUST_CLIENT_IP) DEMO_PORT=$(DEMO_PORT) STORE=$(STORE) PYTHON=$(PY) tools/dev.sh
 
 ## test: every test (unit, integration over HTTP with real local D1, browser)
 test: setup chromium

@@ -16,6 +16,7 @@ from app.routes import ROUTES, SITE
 from app.routing import serve
 from edge.d1 import D1Store
 from edge.kv import vault_of
+from edge.objects import SiteStore, site_store
 from edge.origin import AssetsOrigin, FetchOrigin
 from edge.requests import test_now_ms, to_request
 from edge.responses import to_js_response
@@ -24,7 +25,10 @@ from edge.zones import offset_at
 from footfall import maintenance
 from footfall.log import log
 from footfall.settings import VARIABLES, Settings, parse_settings
-from footfall.store import RetryOnce
+from footfall.store import RetryOnce, Store
+
+# The Durable Object class wrangler.toml's SITE_STORE binding names lives in the entry module.
+__all__ = ["Default", "SiteStore"]
 
 # Parsed settings, kept for the isolate's life: a Worker's variables are fixed per deployment
 # (a new deploy starts new isolates), and reading a dozen of them per request costs CPU.
@@ -37,6 +41,13 @@ def site_origin(env) -> FetchOrigin | AssetsOrigin:
     binding (static-assets mode, wrangler.toml [assets]), else fetch (ORIGIN_URL or the route)."""
     assets = getattr(env, "ASSETS", None)
     return _fetch_origin if assets is None else AssetsOrigin(assets)
+
+
+def store_of(env, settings: Settings, site: str) -> Store:
+    """Where this request's rows live: the D1 database, or the site's own Durable Object."""
+    if settings.store == "durable-objects":
+        return site_store(env, site)
+    return D1Store(env)
 
 
 def load_settings(env) -> Settings:
@@ -65,11 +76,13 @@ class Default(WorkerEntrypoint):
         now_ms = test_now_ms(js_request) or int(time.time() * 1000)
 
         def context() -> Context:
+            settings = localized(load_settings(self.env), now_ms, offset_at)
+            site = (urlsplit(plain.url).hostname or "").lower()
             return Context(
-                settings=localized(load_settings(self.env), now_ms, offset_at),
-                site=(urlsplit(plain.url).hostname or "").lower(),
+                settings=settings,
+                site=site,
                 now_ms=now_ms,
-                store=RetryOnce(D1Store(self.env)),
+                store=RetryOnce(store_of(self.env, settings, site)),
                 origin=site_origin(self.env),
                 tasks=WaitUntil(self.ctx),
                 vault=vault_of(self.env),
@@ -78,7 +91,9 @@ class Default(WorkerEntrypoint):
         return to_js_response(await serve(ROUTES, SITE, plain, context))
 
     async def scheduled(self, controller, env=None, ctx=None):
-        """The cron trigger: rollups, old salts, retention (footfall/maintenance.py)."""
+        """The cron trigger: rollups, old salts, retention (footfall/maintenance.py), on D1.
+        With STORE = "durable-objects" each site's object runs its own in its alarm
+        (edge/objects.py); D1 is still looked after while it is bound (rows not moved yet)."""
         now_ms = int(getattr(controller, "scheduledTime", 0) or time.time() * 1000)
         vault = vault_of(self.env)
         if vault is not None:
@@ -90,6 +105,8 @@ class Default(WorkerEntrypoint):
                 log("info", "salts prepared", written=written)
             except Exception:
                 log("error", "salts not prepared", traceback=traceback.format_exc())
+        if load_settings(self.env).store == "durable-objects" and getattr(self.env, "DB", None) is None:
+            return
         try:
             await maintenance.run(
                 RetryOnce(D1Store(self.env)), localized(load_settings(self.env), now_ms, offset_at), now_ms

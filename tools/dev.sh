@@ -46,6 +46,18 @@ else
   echo "[dev] the site behind footfall: $origin (the tracker's tag is added to its pages)"
 fi
 if [ "${TRUST_CLIENT_IP:-}" = "1" ]; then args+=(--trust-client-ip); fi
+case "${STORE:-d1}" in
+  d1) ;;
+  durable-objects)
+    # Each site's rows in its own SiteStore object, persisted under $PERSIST_TO/v3/do/.
+    args+=(--var "STORE:durable-objects" --durable-object "SITE_STORE:SiteStore")
+    echo "[dev] store: one Durable Object per site (SITE_STORE: SiteStore)"
+    ;;
+  *)
+    echo "[dev] STORE=$STORE: use d1 or durable-objects" >&2
+    exit 2
+    ;;
+esac
 # The demo dashboard needs a token; .dev.vars wins when it sets one.
 if ! grep -qs '^DASHBOARD_TOKEN' .dev.vars; then
   token=${DASHBOARD_TOKEN:-dev-dashboard-token-change-me}

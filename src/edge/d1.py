@@ -28,6 +28,7 @@ def _result(js_result) -> Result:
         rows=_rows(js_result.results),
         rows_read=int(getattr(meta, "rows_read", 0) or 0),
         size_after=int(getattr(meta, "size_after", 0) or 0),
+        rows_written=int(getattr(meta, "rows_written", 0) or 0),
     )
 
 

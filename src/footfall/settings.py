@@ -35,6 +35,7 @@ VARIABLES = (
     "TAG_ATTRIBUTES",
     "TIMEZONE",
     "DB_SIZE_CAP_MB",
+    "STORE",
 )
 DEFAULT_RETENTION_DAYS = 30
 
@@ -63,6 +64,7 @@ class Settings(NamedTuple):
     day_offset_minutes: int = 0
     timezone: str | None = None  # an IANA name ("Europe/Berlin"); wins over DAY_UTC_OFFSET
     db_size_cap_mb: int = 500  # the database's cap on the owner's plan (footfall.storage)
+    store: str = "d1"  # STORE: "d1", or "durable-objects" (one SQLite Durable Object per site)
     retention_days: int = DEFAULT_RETENTION_DAYS
     dashboard_token: str | None = None  # None: the dashboard is closed (unless public)
     dashboard_public: bool = False
@@ -159,6 +161,19 @@ def parse_size_cap(raw: str | None) -> int:
     if not value.isdigit() or not 1 <= int(value) <= 1_000_000:
         raise ConfigError("DB_SIZE_CAP_MB", "must be the database's size cap in MB: 500 (free plan) or 10000 (paid)")
     return int(value)
+
+
+STORES = ("d1", "durable-objects")
+
+
+def parse_store(raw: str | None) -> str:
+    """Where footfall keeps its rows: one D1 database (the default) or one SQLite-backed
+    Durable Object per site, for sites past one database (README: "When one database is not
+    enough")."""
+    value = (raw or "").strip().lower() or "d1"
+    if value not in STORES:
+        raise ConfigError("STORE", "must be d1 or durable-objects")
+    return value
 
 
 _ZONE_RE = re.compile(r"^(UTC|[A-Z][A-Za-z_]+(/[A-Za-z0-9_+-]+){1,2})$")
@@ -298,6 +313,7 @@ def parse_settings(variables: dict[str, str | None]) -> Settings:
         day_offset_minutes=lenient(parse_day_offset, get("DAY_UTC_OFFSET"), default=0),
         timezone=lenient(parse_timezone, get("TIMEZONE"), default=None),
         db_size_cap_mb=lenient(parse_size_cap, get("DB_SIZE_CAP_MB"), default=500),
+        store=lenient(parse_store, get("STORE"), default="d1"),
         retention_days=lenient(parse_retention, get("RETENTION_DAYS"), default=DEFAULT_RETENTION_DAYS),
         dashboard_token=lenient(parse_token, get("DASHBOARD_TOKEN"), default=None),
         dashboard_public=lenient(parse_flag, "DASHBOARD_PUBLIC", get("DASHBOARD_PUBLIC"), default=False),

@@ -20,6 +20,7 @@ class Result(NamedTuple):
     rows: list[dict]
     rows_read: int
     size_after: int = 0  # the database's size in bytes after the statement (D1's meta.size_after)
+    rows_written: int = 0  # rows written, index entries included (D1's meta.rows_written, a DO cursor's rowsWritten)
 
 
 class StorageError(Exception):

@@ -18,6 +18,7 @@ import zoneinfo
 from collections.abc import Coroutine
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from app import guards, salts
@@ -29,6 +30,9 @@ from footfall import maintenance
 from footfall.errors import ConfigError
 from footfall.settings import DEFAULT_PREFIX, parse_prefix, parse_settings
 from footfall.store import Result, RetryOnce, Statement, StorageError
+
+if TYPE_CHECKING:
+    from .objects import ObjectsStore
 
 ROOT = Path(__file__).resolve().parents[2]
 # 2026-11-20 12:00:00 UTC: a fixed, ordinary moment (not near midnight).
@@ -164,7 +168,7 @@ class InProcess:
         self,
         variables: dict[str, str] | None = None,
         now_ms: int = DEFAULT_NOW_MS,
-        store: SqliteStore | None = None,
+        store: "SqliteStore | ObjectsStore | None" = None,
         origin: DictOrigin | None = None,
         site: str = "example.com",
         kv_salts: bool = False,
@@ -231,8 +235,10 @@ class InProcess:
         def context() -> Context:
             settings = localized(parse_settings(self.variables), self.now_ms, zoneinfo_offset_at)
             site = (urlsplit(request.url).hostname or "").lower()
-            # As in production (entry.py): a failed statement is tried once more.
-            store = RetryOnce(self.store, pause_s=0)
+            # As in production (entry.py): a failed statement is tried once more. The Durable
+            # Objects store (support/objects.py) gives each site the store of its own object.
+            for_site = getattr(self.store, "for_site", None)
+            store = RetryOnce(for_site(site) if for_site else self.store, pause_s=0)
             return Context(settings, site, self.now_ms, store, self.origin, tasks, vault=self.vault)
 
         response = await serve(ROUTES, SITE, request, context)
@@ -264,6 +270,9 @@ class InProcess:
         settings = localized(parse_settings(self.variables), self.now_ms, zoneinfo_offset_at)
         if self.vault is not None:
             run_sync(salts.prepare(self.vault, self.now_ms, settings.day_offset_minutes))
+        ring_alarms = getattr(self.store, "ring_alarms", None)
+        if ring_alarms is not None:  # the Durable Objects store: each object's alarm, when due
+            return run_sync(ring_alarms(settings, self.now_ms))
         return run_sync(maintenance.run(self.store, settings, self.now_ms))
 
     # --- reading back ------------------------------------------------------------------

@@ -1,0 +1,108 @@
+"""The Durable Objects store (STORE = "durable-objects") at the edge: the Worker's side of
+the RPC (`site_store`) and the object itself (`SiteStore`, exported by src/entry.py).
+
+One SQLite-backed Durable Object per site, named by the site's host (binding SITE_STORE,
+wrangler.toml). Everything that decides lives in footfall/objects.py; this module only turns
+`ctx.storage` into that module's `Storage` port and back: JS arrays through JSON, SQL NULL as
+`jsnull`, a Python function into `transactionSync`.
+"""
+
+import json
+import time
+import traceback
+
+from js import JSON, Date
+from pyodide.ffi import create_proxy, jsnull
+from workers import DurableObject
+
+from app.context import localized
+from assets.schema import MIGRATIONS
+from edge.zones import offset_at
+from footfall import maintenance
+from footfall.log import log
+from footfall.objects import InObjectStore, ObjectStore, SiteDatabase, StorageApi
+from footfall.settings import VARIABLES, parse_settings
+from footfall.store import StorageError
+
+BINDING = "SITE_STORE"
+UNBOUND = (
+    'STORE = "durable-objects" needs the Durable Object binding SITE_STORE: uncomment '
+    "[[durable_objects.bindings]] and its [[migrations]] (new_sqlite_classes) in wrangler.toml"
+)
+
+
+def _unwrap(value):
+    """The JS object under the SDK's wrapper (the SDK wraps bindings in production; the local
+    runtime may not), so both take the same code path, as edge/d1.py does."""
+    return getattr(value, "_binding", value)
+
+
+def site_store(env, site: str) -> ObjectStore:
+    """The store port on `site`'s object. The binding is looked up on the first statement, so
+    a missing one is a StorageError the routes turn into a 503 (the site keeps working)."""
+    stubs: dict = {}
+
+    async def call(method: str, payload: str) -> str:
+        if "stub" not in stubs:
+            namespace = _unwrap(getattr(env, BINDING, None))
+            if namespace is None or namespace is jsnull:
+                raise StorageError(UNBOUND, transient=False)
+            by_name = getattr(namespace, "getByName", None)
+            stubs["stub"] = by_name(site) if by_name else namespace.get(namespace.idFromName(site))
+        stub = _unwrap(stubs["stub"])
+        return str(await getattr(stub, method)(payload))
+
+    return ObjectStore(call, site)
+
+
+def _js_rows(array) -> list[dict]:
+    """Rows as dicts through JSON, as edge/d1.py reads D1's (SQL NULL becomes None)."""
+    return json.loads(JSON.stringify(array)) if array.length else []
+
+
+def _js_callback(work):
+    proxy = create_proxy(work)
+    return proxy, proxy.destroy
+
+
+def js_storage(storage) -> StorageApi:
+    """footfall.objects.Storage over a Durable Object's `ctx.storage` (SQLite backend)."""
+    return StorageApi(_unwrap(storage), rows=_js_rows, null=jsnull, callback=_js_callback)
+
+
+def _now_ms() -> int:
+    # The runtime's clock (Date.now): the local runtime moves it for its alarm hook.
+    try:
+        return int(Date.now())
+    except Exception:
+        return int(time.time() * 1000)
+
+
+class SiteStore(DurableObject):
+    """One site's rows. `execute` and `batch` are the RPC methods the Worker calls (a JSON
+    string in, a JSON string out); `alarm` runs that site's maintenance."""
+
+    def __init__(self, ctx, env):
+        super().__init__(ctx, env)
+        self.database = SiteDatabase(js_storage(ctx.storage), MIGRATIONS, _now_ms)
+
+    async def execute(self, payload: str) -> str:
+        return await self.database.answer(str(payload), atomic=False)
+
+    async def batch(self, payload: str) -> str:
+        return await self.database.answer(str(payload), atomic=True)
+
+    async def alarm(self, *_info) -> None:
+        now_ms = _now_ms()
+        values = {}
+        for name in VARIABLES:
+            value = getattr(self.env, name, None)
+            values[name] = None if value is None else str(value)
+        settings = localized(parse_settings(values), now_ms, offset_at)
+        try:
+            await maintenance.run(InObjectStore(self.database), settings, now_ms)
+        except Exception:
+            # Logged, then raised: the runtime retries a failed alarm (with backoff).
+            log("error", "maintenance failed", traceback=traceback.format_exc())
+            raise
+        await self.database.after_maintenance()
