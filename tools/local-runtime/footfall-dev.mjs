@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // footfall's offline stand-in for `wrangler dev`: runs the Python Worker in Pyodide (npm) with the
 // real `workers` SDK (PyPI) and real local bindings from wrangler's getPlatformProxy().
-// Flags mirror wrangler dev's: --port, --ip, --persist-to, --var KEY:VALUE, --config, --assets.
+// Flags mirror wrangler dev's: --port, --ip, --persist-to, --var KEY:VALUE, --config, --assets;
+// --durable-object BINDING:ClassName and --alarms timer|manual host Durable Objects (durable-objects.mjs).
 // See README.md in this folder for why it exists and how it differs from workerd.
 import http from 'node:http';
 import fs from 'node:fs';
@@ -16,6 +17,7 @@ import { PlatformSupervisor } from './platform.mjs';
 import { toWorkerRequest, sendWorkerResponse } from './http-bridge.mjs';
 import { installFetchShim, ServedOrigins } from './fetch-shim.mjs';
 import { beginRequest, endRequest, profiledD1, profiledFetch } from './profiler.mjs';
+import { DurableObjects, durableObjectBindings } from './durable-objects.mjs';
 
 const { values: opts } = parseArgs({
   options: {
@@ -33,6 +35,10 @@ const { values: opts } = parseArgs({
     'run-worker-first': { type: 'string', multiple: true },
     'html-handling': { type: 'string' },
     'not-found-handling': { type: 'string' },
+    // Durable Object namespaces beside the config's [[durable_objects.bindings]].
+    'durable-object': { type: 'string', multiple: true, default: [] },
+    // `timer` runs due alarms on the runtime's clock; `manual` only through GET /__alarms.
+    alarms: { type: 'string', default: 'timer' },
   },
 });
 
@@ -82,6 +88,14 @@ async function main() {
   for (const [key, value] of Object.entries(parseVars(opts.var))) {
     Object.defineProperty(env, key, { value, enumerable: true, writable: true, configurable: true });
   }
+  if (!['timer', 'manual'].includes(opts.alarms)) throw new Error(`--alarms expects timer or manual, got ${opts.alarms}`);
+  const objectBindings = durableObjectBindings(config, opts['durable-object']);
+  const durableObjects = new DurableObjects({
+    persistTo, scriptName: config.name ?? 'worker', env, timer: opts.alarms === 'timer',
+  });
+  for (const { binding, className } of objectBindings) {
+    Object.defineProperty(env, binding, { value: durableObjects.namespace(className), enumerable: true, writable: true, configurable: true });
+  }
   const assetsConfig = assetsOptions(config, {
     directory: opts.assets,
     binding: opts['assets-binding'],
@@ -119,6 +133,11 @@ async function main() {
     })
     : await loadJsWorker(mainFile, env);
   console.log(`[runtime] ${worker.describe}`);
+  if (objectBindings.length) {
+    await durableObjects.start(worker);
+    const list = objectBindings.map((b) => `${b.binding} -> ${b.className}`).join(', ');
+    console.log(`[runtime] Durable Objects ${list}; SQLite files in ${durableObjects.dir}; alarms ${opts.alarms}`);
+  }
   if (assets) {
     const { directory, binding, runWorkerFirst, htmlHandling, notFoundHandling } = assets.options;
     const first = runWorkerFirst.all ? 'all' : runWorkerFirst.rules ? runWorkerFirst.rules.source.join(' ') : 'none';
@@ -142,14 +161,30 @@ async function main() {
         // Test hook, local runtime only: move the Worker's clock (Date.now and Python's time)
         // forward, so tests can play hours and days without waiting for them.
         clockSkewMs = url.searchParams.has('reset') ? 0 : clockSkewMs + Number(url.searchParams.get('advance_ms') ?? 0);
+        durableObjects.schedule();
         res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ now: Date.now(), skew_ms: clockSkewMs }));
         return;
       }
       if (url.pathname === '/__stats') {
         // Test hook, local runtime only: Worker invocations and requests the assets answered.
-        if (url.searchParams.has('reset')) for (const key of Object.keys(stats)) stats[key] = 0;
+        if (url.searchParams.has('reset')) {
+          for (const key of Object.keys(stats)) stats[key] = 0;
+          for (const key of Object.keys(durableObjects.stats)) durableObjects.stats[key] = 0;
+        }
         stats.d1_restarts = platform.restarts;
-        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(stats));
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ ...stats, ...durableObjects.stats }));
+        return;
+      }
+      if (url.pathname === '/__alarms') {
+        // Test hook, local runtime only: run every Durable Object alarm due at `now_ms`
+        // (default: the runtime's clock), each through its object's queue, and say how each ended.
+        const nowMs = url.searchParams.has('now_ms') ? Number(url.searchParams.get('now_ms')) : Date.now();
+        if (!Number.isFinite(nowMs)) {
+          res.writeHead(400, { 'content-type': 'text/plain' }).end('now_ms must be a number of milliseconds\n');
+          return;
+        }
+        const ran = await durableObjects.runDueAlarms(nowMs);
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ now_ms: nowMs, ran }));
         return;
       }
       if (url.pathname === '/__scheduled') {
@@ -215,6 +250,7 @@ async function main() {
   });
   const stop = async () => {
     server.close();
+    durableObjects.stop();
     await platform.dispose();
     process.exit(0);
   };

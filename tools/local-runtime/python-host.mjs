@@ -117,6 +117,29 @@ export async function loadPythonWorker({ srcDir, mainModule, sdkDir, env }) {
     }
   }
 
+  const rpc = pyodide.pyimport('_local_runtime_rpc');
+
+  /** A new instance of the Durable Object class `className` with `(state, env)` (see durable-objects.mjs). */
+  function instantiate(className, state, objectEnv) {
+    const Cls = main[className];
+    if (typeof Cls !== 'function') {
+      throw new TypeError(`There is no '${className}' class defined in the Python Worker's main module`);
+    }
+    return Cls(state, objectEnv);
+  }
+
+  /** Call `instance.name(*args)` as workerd calls a Durable Object's method (shims/_local_runtime_rpc.py). */
+  async function callMethod(instance, name, args) {
+    const result = await rpc.call_method(instance, name, args);
+    if (result instanceof pyodide.ffi.PyProxy) {
+      // A Python value python_to_rpc could not turn into JavaScript: it cannot cross RPC.
+      const text = String(result);
+      result.destroy();
+      throw new TypeError(`${name}() returned a value that cannot be sent over RPC: ${text}`);
+    }
+    return result;
+  }
+
   const describe = `Pyodide ${pyodide.version}; SDK import ${sdkMs.toFixed(0)} ms; Worker import ${importMs.toFixed(1)} ms`;
-  return { pyodide, sdkMs, importMs, callEntrypoint, describe };
+  return { pyodide, sdkMs, importMs, callEntrypoint, instantiate, callMethod, describe };
 }
