@@ -16,7 +16,9 @@ end with the one salt that won. The daily job deletes old D1 salts, but D1's Tim
 restore a deleted row for up to 30 days (7 on the Free plan): docs/SECURITY.md says so.
 
 After the first read the isolate keeps the salt in memory, so collection stays at one D1
-round trip.
+round trip. With STORE = "durable-objects" and no KV each site's object keeps its own salts,
+so the isolate remembers them per store (`scope`, the site): one site's salt used for another
+would make the same person two visitors of that site across isolates.
 """
 
 from datetime import UTC, datetime
@@ -65,30 +67,33 @@ def expires_at_s(day: str, offset_minutes: int) -> int:
     return (end_ms + EXPIRY_MARGIN_MS) // 1000
 
 
-def _remember(day: str, known: _Known) -> bytes:
-    # Keep only the newest two days: the isolate may live across midnight.
-    for old in sorted(d for d in _cache if d != day)[:-1]:
+def _remember(key: str, known: _Known) -> bytes:
+    # Keep only the newest two days of each scope: the isolate may live across midnight.
+    scope = key.rpartition("|")[0]
+    for old in sorted(k for k in _cache if k != key and k.rpartition("|")[0] == scope)[:-1]:
         del _cache[old]
-    _cache[day] = known
+    _cache[key] = known
     return known.salt
 
 
 async def salt_for(
     store: Store, day: str, vault: Vault | None = None, offset_minutes: int = 0, now_ms: int = 0
 ) -> bytes:
-    known = _cache.get(day)
+    # KV's salts are every site's; a database's are its own (one per site with Durable Objects).
+    key = f"|{day}" if vault is not None else f"{getattr(store, 'scope', '')}|{day}"
+    known = _cache.get(key)
     if known is not None and (known.recheck_at_ms is None or now_ms < known.recheck_at_ms):
         return known.salt
     if vault is None:
-        return _remember(day, _Known(await _from_d1(store, day), None))
+        return _remember(key, _Known(await _from_d1(store, day), None))
     stored = await vault.get(key_of(day))
     if stored is not None:
-        return _remember(day, _Known(bytes.fromhex(stored), None))
+        return _remember(key, _Known(bytes.fromhex(stored), None))
     if known is not None:  # ours, not visible yet: keep it a while longer
-        return _remember(day, _Known(known.salt, now_ms + RECHECK_MS))
+        return _remember(key, _Known(known.salt, now_ms + RECHECK_MS))
     salt = visitors.new_salt()
     await vault.put(key_of(day), salt.hex(), expires_at_s(day, offset_minutes))
-    return _remember(day, _Known(salt, now_ms + RECHECK_MS))
+    return _remember(key, _Known(salt, now_ms + RECHECK_MS))
 
 
 async def prepare(vault: Vault, now_ms: int, offset_minutes: int) -> list[str]:

@@ -260,9 +260,9 @@ class ObjectStore:
     """The store port on one object: `call(method, payload)` is the RPC (the edge's stub, or a
     SiteDatabase directly in the in-process tests)."""
 
-    def __init__(self, call: Callable[[str, str], Any], name: str):
+    def __init__(self, call: Callable[[str, str], Any], scope: str):
         self._call = call
-        self.name = name
+        self.scope = scope  # the site: app.salts keeps each object's salts apart
 
     async def execute(self, statement: Statement) -> Result:
         return (await self._send("execute", [statement], statement.name))[0]

@@ -55,6 +55,9 @@ class RetryOnce:
     def __init__(self, store: Store, pause_s: float = RETRY_PAUSE_S):
         self._store = store
         self._pause_s = pause_s
+        # Whose rows the store holds: "" for the one D1 database, the site for its Durable
+        # Object (footfall.objects.ObjectStore); app.salts remembers salts per scope.
+        self.scope: str = getattr(store, "scope", "")
 
     async def execute(self, statement: Statement) -> Result:
         try:

@@ -7,6 +7,7 @@ import json
 
 import pytest
 
+from app import salts
 from app.http import Client
 from footfall.objects import RAW_ROWS_LEFT, next_alarm_ms
 from footfall.store import Statement, StorageError
@@ -271,3 +272,21 @@ def test_the_rpc_payload_is_json_text_both_ways():
 
 def test_sqlite_store_still_the_default_for_inprocess():
     assert isinstance(InProcess().store, SqliteStore)
+
+
+def test_a_site_keeps_one_salt_whichever_site_an_isolate_saw_first():
+    # Without KV, each object keeps its own salts. An isolate that read a.test's salt must not
+    # use it for b.test: an isolate that starts on b.test reads b.test's, and the same person
+    # would be two visitors of b.test that day.
+    app = make("objects")
+    headers = {"user-agent": CHROME, "accept-language": "en"}
+
+    def visitor_of(n: int, host: str) -> str:
+        assert app.post("/_ff/init", {"uuid": uid(n), "page": "/", "referrer": ""}, headers=headers, host=host).status
+        con = app.store.object(host).storage.con
+        return con.execute("SELECT visitor FROM pageviews WHERE uuid = ?", (uid(n),)).fetchone()[0]
+
+    visitor_of(1, "a.test")
+    first = visitor_of(2, "b.test")  # this isolate saw a.test first
+    salts.forget()  # another isolate
+    assert visitor_of(3, "b.test") == first
