@@ -12,7 +12,7 @@ import time
 import traceback
 
 from js import JSON, Date
-from pyodide.ffi import create_proxy, jsnull
+from pyodide.ffi import JsProxy, create_proxy, jsnull
 from workers import DurableObject
 
 from app.context import localized
@@ -33,7 +33,10 @@ UNBOUND = (
 
 def _unwrap(value):
     """The JS object under the SDK's wrapper (the SDK wraps bindings in production; the local
-    runtime may not), so both take the same code path, as edge/d1.py does."""
+    runtime may not), so both take the same code path, as edge/d1.py does. A JS object is
+    never asked for `_binding`: on a Durable Object stub every name is an RPC method."""
+    if value is None or isinstance(value, JsProxy):
+        return value
     return getattr(value, "_binding", value)
 
 
@@ -49,8 +52,7 @@ def site_store(env, site: str) -> ObjectStore:
                 raise StorageError(UNBOUND, transient=False)
             by_name = getattr(namespace, "getByName", None)
             stubs["stub"] = by_name(site) if by_name else namespace.get(namespace.idFromName(site))
-        stub = _unwrap(stubs["stub"])
-        return str(await getattr(stub, method)(payload))
+        return str(await getattr(_unwrap(stubs["stub"]), method)(payload))
 
     return ObjectStore(call, site)
 

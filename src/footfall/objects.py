@@ -236,7 +236,8 @@ class SiteDatabase:
             results = self.run(decode_statements(payload), atomic)
         except StorageError as exc:
             return encode_failure(exc)
-        if not self._alarm_set and any(r.rows_written for r in results):
+        # changes, not rows_written: a local SQLite's update hook misses WITHOUT ROWID tables.
+        if not self._alarm_set and any(r.changes or r.rows_written for r in results):
             await self.ensure_alarm()
         return encode_results(results)
 

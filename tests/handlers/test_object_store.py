@@ -290,3 +290,21 @@ def test_a_site_keeps_one_salt_whichever_site_an_isolate_saw_first():
     first = visitor_of(2, "b.test")  # this isolate saw a.test first
     salts.forget()  # another isolate
     assert visitor_of(3, "b.test") == first
+
+
+def test_a_write_the_cursor_counts_no_rows_for_still_sets_the_alarm():
+    # A local SQLite's update hook misses WITHOUT ROWID tables (pageviews is one), so the
+    # local runtime's rowsWritten can be 0 for an insert; the rows changed still count.
+    app = make("objects")
+    obj = app.store.object(SITE)
+    real = obj.storage.sql.exec
+
+    def uncounted(query, *bindings):
+        cursor = real(query, *bindings)
+        cursor.rowsWritten = 0
+        return cursor
+
+    obj.storage.sql.exec = uncounted
+    headers = {"user-agent": CHROME, "accept-language": "en"}
+    assert app.post("/_ff/init", {"uuid": uid(1), "page": "/", "referrer": ""}, headers=headers).status == 204
+    assert obj.storage.alarm is not None
