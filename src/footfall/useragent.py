@@ -113,20 +113,56 @@ def _first(rules, ua: str) -> str | None:
 # rest of a device's type comes from words its user agent carries; the model names behind them
 # (a database of tens of thousands, as Matomo's) are out of reach of a Worker.
 _TV = re.compile(
-    r"smart-?tv|smarttv|hbbtv|netcast|web0s|webos\.tv|\btv\b|[_-]tv|tv[-_]|android tv|googletv|google tv|"
+    r"smart-?tv|smarttv|hbbtv|netcast|web0s|webos\.tv|\btv\b|[_-]tv(?!m)|tv[-_]|android tv|googletv|google tv|"
     r"crkey|roku|bravia|netrange|ce-html|\bdtv\b|viera|aquos|\baft[a-z]{1,5}\d{0,4}(?: build|[;)])|"
     r"\bbox\b|\w+box\b|\bstb\b|set-top|stick|dongle|projector|playstation [34]|xbox|nintendo wii|\bwii\b|"
-    r"tizen.*tv|tvos|appletv|freetime|espial|maple|opera tv|\bomi/|mitv|beelink|ugoos|transpeed|\bmxq|\bhk1\b"
+    r"tizen.*tv|tvos|appletv|freetime|espial|maple|opera tv|\bomi/|mitv|beelink|ugoos|transpeed|\bmxq|\bhk1\b|"
+    # TV sets name their screen: a diagonal in inches opening the model (BBK 32LEX-7127, Kivi
+    # 43U600KD, Harper 55Q850TS), a panel after the Russian "Shell" platform (DEXP Shell
+    # LC390TU1A), LED/UHD/FHD in the name (DM-LED32SR21, Omnicast UHD). Phones' model numbers
+    # start with a letter or run on in digits (SM-A505F, 5033X), so these miss them.
+    r"(?:\b|_)(?<!build/)(?:24|28|32|39|40|42|43|48|49|50|55|58|65|75|85)(?!gb)[a-z]{1,4}[-_ ]?\d|shell\b|"
+    r"\bled|[-_]led|uhd|_fhd\b|"
+    # Set-top boxes and media players by their makers' product names: each name below is only
+    # ever a box in Matomo's fixtures (A95X, H96, X96, T95, Vontar, Zidoo, Nexon, MyGica, ...).
+    r"a95x|\bh96(?!\d)|\bx96(?!\d)|\bt95(?!\d)|vontar|zidoo|nexon|mygica|invin|gtking|evpad|tanix|mecool|magicsee|\bminix|"
+    r"iptv|chromecast|streamer|nexus player|pendoo|\bmk[89]0|ozone ?hd|andowl|\ba5x\b|\bct-8\d{3}|amigo7|"
+    r"atom-\d|formuler|\bkm\d{1,2}pro|skystream|rombica|dolamee|selenga|eled-|magenta|-stream|\bott\b|"
+    # Operators' boxes and signage players that name their middleware instead of a model:
+    # Infomir MAG (stbapp), Vestel's MB9x Opera, Sky's GW-/MR-Device, YouView, BrightSign, TiVo.
+    r"stb\d|sdstb|stbapp|\bmag\d{3}|libvlc|mb9\d/|gw-device|mr-device|\(sky,|astro;|virginmedia|sagemcom|"
+    r"hybridcast|kreatv|brightsign|tivo|vizio|youview|webtv|inettvbrowser|\bstv\b"
 )
 # Phones and what a phone is used as: watches and VR headsets count with phones.
 _WEARABLE = re.compile(r"watchos|watch\d,|wear ?os|oculusbrowser|\bquest\b|\bvr\b")
 _TABLET = re.compile(
     r"ipad|tablet|kindle|silk/|playbook|\btab\b|tab[ _-]?\d|sm-[tpx]\d|gt-p\d|pad\b|mediapad|"
-    r"matepad|\bmid[ _-]?\d|kobo|pocketbook|\bnook\b|tolino|e-?reader|\bkf[a-z]{2,6}\b"
+    r"matepad|\bmid[ _-]?\d|kobo|pocketbook|\bnook|tolino|e-?reader|\bkf[a-z]{2,6}\b|"
+    # Tablet lines whose browsers still say "Mobile", by the prefix their model numbers share:
+    # Lenovo TB-/TB3-/YT- (Tab, Yoga Tab), Prestigio PMT (MultiPad), Lexibook MFC, 3Q's
+    # QS0/RC0/MT0 + screen inches, Onyx Boox MC_, Surface Duo. Each prefix names only tablets in
+    # Matomo's fixtures (0 phones among them).
+    r"\btb\d?-|\btb\d{3}[a-z]|\byt\d?-|pmt\d|\bmfc\d|\bqs0\d|\brc0\d|\bmt0\d|\bmc_|"
+    r"surface duo|\bmito t|readboy|\btz\d|numy|\bkob|tpc\d|\brmd-|\bnabi|\bplane\b"
 )
 _MOBILE = re.compile(
     r"iphone|ipod|mobile|windows phone|blackberry|opera mini|midp|cldc|symbian|series ?[46]0|maui|"
-    r"ucweb|nokia|phone|bada|kaios|wap|up\.browser|netfront|obigo|docomo|j2me|fb4a|fbios"
+    r"ucweb|nokia|phone|bada|kaios|wap|up\.browser|netfront|obigo|docomo|j2me|fb4a|fbios|"
+    # Windows 10 Mobile's Edge says "Windows NT 10.0; ARM; Lumia 950", IE on Windows Phone 8.1
+    # "WPDesktop"; UC Browser on iPhones sends a compact header, dv(iPh12,1); Palm and Maemo
+    # (Nokia N900) phones name their system only.
+    r"lumia|wpdesktop|dv\(iph|palm|maemo"
+)
+# Android phones whose browser leaves "Mobile" out: the system WebView of Chinese makers' own
+# apps ends at "Chrome/<version>" with no "Mobile Safari/" (60 phones, 7 tablets in Matomo's
+# fixtures), and vivo's, OPPO's and realme's model numbers (V2031EA, CPH2127, RMX3092) are phones.
+_ANDROID_PHONE = re.compile(r"chrome/[\d.]+$|\bv\d{4}[a-z]{1,2}\b|\brmx\d|\bcph\d")
+# Laptops and desktops running Android apps: Chromebooks (their ARC build, Build/R80-12739...),
+# Android-x86 on PCs named by the maker's line. Windows 8's "Tablet PC 2.0" token is on every
+# desktop with a pen driver; Matomo files those as desktops.
+_ANDROID_DESKTOP = re.compile(
+    r"chromebook|build/r\d\d-|latitude|inspiron|elitebook|aspire|satellite|\bnuc\d|netbook|aio system|"
+    r"\bsff pc|2in1"
 )
 _BROWSER_ENGINE = re.compile(r"applewebkit|gecko|presto|trident")
 
@@ -137,12 +173,15 @@ def device_type(ua: str) -> str:
         return MOBILE
     if _TV.search(ua):
         return TV
+    android = "android" in ua
+    if android and _ANDROID_DESKTOP.search(ua):
+        return DESKTOP
     if _TABLET.search(ua):
         return TABLET
-    if "android" in ua and "mobile" not in ua:
+    if android and "mobile" not in ua:
         # Android tablets' browsers drop "Mobile"; apps' own HTTP stacks (Dalvik, stagefright,
         # ExoPlayer) never say it, and run on phones far more often.
-        return TABLET if _BROWSER_ENGINE.search(ua) else MOBILE
+        return TABLET if _BROWSER_ENGINE.search(ua) and not _ANDROID_PHONE.search(ua) else MOBILE
     if _MOBILE.search(ua):
         return MOBILE
     return DESKTOP

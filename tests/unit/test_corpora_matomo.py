@@ -84,15 +84,17 @@ def test_browser_family_agrees_with_matomo_on_95_percent():
     assert share >= 0.95, disagree[:30]
 
 
-def test_device_type_agrees_with_matomo_on_92_percent():
+def test_device_type_agrees_with_matomo_on_95_percent():
     # Issue 13 asks 97 %. Matomo's fixtures are the test set of its device-model database and
     # over-represent obscure tablets and TV boxes whose user agents say nothing of their type
-    # ("Android 10; K", "Mobile" on tablets, a bare model name on TV boxes): past 92 % the
-    # answer is in a per-model list of tens of thousands of entries, which neither fits a
-    # Worker nor may be copied. The figure is kept honest here and in docs/BENCHMARKS.md.
+    # ("Android 10; K", "Mobile" on tablets, a bare model name on TV boxes). Compact rules
+    # (screen diagonals, TV platforms, box and tablet model prefixes: footfall.useragent, each
+    # held by tests/unit/test_device_rules.py) took it from 92.3 % to 95 %; the misses left
+    # are one or two fixtures per model name, which a per-model list of tens of thousands of
+    # entries would answer. The figure is kept honest here and in docs/BENCHMARKS.md.
     typed = [(e, corpora.device_agrees(e, corpora.parse_entry(e).device)) for e in corpora.matomo_devices()]
     typed = [(e, ok) for e, ok in typed if ok is not None]
     wrong = [(e["device"], e["ua"]) for e, ok in typed if not ok]
     share = 1 - len(wrong) / len(typed)
     print(f"device type agrees with Matomo: {len(typed) - len(wrong)}/{len(typed)} ({share:.2%})")
-    assert share >= 0.92, wrong[:30]
+    assert share >= 0.95, wrong[:30]
