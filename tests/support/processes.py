@@ -130,9 +130,12 @@ def start_worker(
     config: str = "wrangler.toml",
     trust_client_ip: bool = True,
     extra_args: tuple[str, ...] = (),
+    store: str = "d1",
 ) -> tuple[Process, str]:
     """The Worker in the local runtime. `trust_client_ip` also lets a test set CF-Connecting-IP,
-    CF-IPCountry and the per-request clock (X-Test-Now-Ms)."""
+    CF-IPCountry and the per-request clock (X-Test-Now-Ms). `store` "durable-objects": the rows
+    in one SiteStore object per site, SQLite files under `persist_to`/v3/do/ (as
+    `make dev STORE=durable-objects`)."""
     port = 0 if runtime_binds_port_zero() else free_port()
     args = [
         "node",
@@ -148,6 +151,8 @@ def start_worker(
         args += ["--var", f"{key}:{value}"]
     if trust_client_ip:
         args.append("--trust-client-ip")
+    if store == "durable-objects":
+        args += ["--var", "STORE:durable-objects", "--durable-object", "SITE_STORE:SiteStore"]
     args += list(extra_args)
     proc = Process(args, "Ready on", timeout=90, name="worker")
     return proc, proc.url() if port == 0 else f"http://127.0.0.1:{port}"
