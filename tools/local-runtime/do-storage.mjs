@@ -63,6 +63,11 @@ export function splitStatements(sql) {
   return out.filter((s) => stripComments(s).trim() !== '');
 }
 
+/** SQL without its string literals ('...'), so that a value mentioning `_cf_` is no table name. */
+function withoutStrings(sql) {
+  return sql.replace(/'(?:[^']|'')*'/g, "''");
+}
+
 function stripComments(sql) {
   return sql.replace(/--[^\n]*/g, ' ').replace(/\/\*[\s\S]*?\*\//g, ' ');
 }
@@ -286,7 +291,7 @@ export class ObjectStore {
     for (const s of statements) {
       const text = stripComments(s).trim();
       if (TRANSACTION_CONTROL.test(text)) throw new Error(TRANSACTION_ADVICE);
-      if (HIDDEN_TABLE.test(text)) throw new Error(`access to ${text.match(/_cf_\w*/i)[0]} is prohibited: SQLITE_AUTH`);
+      if (HIDDEN_TABLE.test(withoutStrings(text))) throw new Error(`access to ${text.match(/_cf_\w*/i)[0]} is prohibited: SQLITE_AUTH`);
     }
     const values = bindings.map(bindingValue);
     let cursor = null;

@@ -106,9 +106,12 @@ export class DurableObjects {
       for (const [hex, alarm] of ns.alarms) if (alarm.scheduledMs <= nowMs) due.push({ ns, hex, alarm });
     }
     due.sort((a, b) => a.alarm.scheduledMs - b.alarm.scheduledMs);
-    const ran = await Promise.all(due.map(({ ns, hex }) => ns.object(hex).runAlarm(nowMs)));
+    const settled = await Promise.allSettled(due.map(({ ns, hex }) => ns.object(hex).runAlarm(nowMs)));
     this.schedule();
-    return ran.filter(Boolean);
+    // Nothing rejects but a failure of the runtime itself (a file that cannot be written).
+    return settled.map((r, i) => (r.status === 'fulfilled' ? r.value : {
+      class: due[i].ns.className, id: due[i].hex, outcome: 'error', error: String(r.reason?.message ?? r.reason),
+    })).filter(Boolean);
   }
 
   /** (Re)arm the timer for the earliest alarm on the runtime's clock (Date.now, /__clock). */
@@ -273,10 +276,10 @@ class LocalObject {
     this.blockers = [];
   }
 
-  /** Make the Python instance with `(state, env)`, as workerd does on the first event. */
-  construct() {
+  /** Open the object's database (its file, if it has one). */
+  openStore() {
+    if (this.store) return;
     const { host, ns } = this;
-    if (!host.worker?.instantiate) throw new Error('Durable Objects need a Python Worker in this runtime');
     this.store = new ObjectStore(host.SQL, path.join(ns.dir, `${this.hex}.sqlite`), {
       onAlarmChange: (scheduledMs) => {
         if (scheduledMs === null) ns.alarms.delete(this.hex);
@@ -285,12 +288,22 @@ class LocalObject {
       },
     });
     this.store.name = this.name ?? null;
+  }
+
+  /** Make the Python instance with `(state, env)`, as workerd does on the first event. */
+  construct() {
+    const { host, ns } = this;
+    if (!host.worker?.instantiate) throw new Error('Durable Objects need a Python Worker in this runtime');
+    this.openStore();
     const object = this;
     const state = new DurableObjectState({
       id: new DurableObjectId(this.hex, this.name),
       storage: new DurableObjectStorage(this.store),
       waitUntil(promise) {
-        Promise.resolve(promise).catch((err) => host.log(`[runtime] ${ns.className} waitUntil task failed: ${err?.stack ?? err}`));
+        // Work that goes on after the call has returned: its writes reach the file when it ends.
+        Promise.resolve(promise)
+          .catch((err) => host.log(`[runtime] ${ns.className} waitUntil task failed: ${err?.stack ?? err}`))
+          .finally(() => object.store.flush());
       },
       blockConcurrencyWhile(fn) {
         const done = Promise.resolve().then(() => fn());
@@ -305,17 +318,17 @@ class LocalObject {
   /** Queue `method(args)`; resolves with its result or rejects with its error. */
   call(method, args) {
     const run = async () => {
-      if (!this.instance) this.construct();
-      while (this.blockers.length) await this.blockers.shift();
       this.host.stats.do_calls += 1;
       try {
+        if (!this.instance) this.construct();
+        while (this.blockers.length) await this.blockers.shift();
         return crossBoundary(await this.host.worker.callMethod(this.instance, method, args.map(crossBoundary)));
       } catch (err) {
         this.host.stats.do_errors += 1;
         // A plain Error with the message (the Python traceback) crosses back, as over RPC.
         throw new Error(String(err?.message ?? err));
       } finally {
-        this.store.flush();
+        this.store?.flush();
       }
     };
     const result = this.tail.then(run, run);
@@ -330,7 +343,7 @@ class LocalObject {
    */
   runAlarm(nowMs) {
     const run = async () => {
-      if (!this.instance) this.construct();
+      this.openStore();
       const alarm = this.store.alarm();
       if (!alarm || alarm.scheduledMs > nowMs) return null;
       if (this.name === undefined && alarm.name !== null) this.name = alarm.name;
@@ -341,6 +354,7 @@ class LocalObject {
       };
       this.host.stats.alarms_run += 1;
       try {
+        if (!this.instance) this.construct();
         await this.host.worker.callMethod(this.instance, 'alarm', [{ retryCount: alarm.retryCount, isRetry: alarm.retryCount > 0 }]);
         report.outcome = 'ok';
       } catch (err) {
