@@ -247,3 +247,27 @@ def test_storage_and_alarms_survive_a_restart_and_alarms_follow_the_runtime_cloc
         assert result(url, obj, "get_alarm") is None
     finally:
         proc.stop()
+
+
+def test_a_constructor_that_raises_fails_its_calls_and_alarm_not_the_runtime(tmp_path):
+    at = 1_700_000_000_000
+    proc, url = start(tmp_path, "--alarms", "manual")
+    try:
+        obj = name()
+        result(url, obj, "schedule", at)
+        result(url, obj, "break_constructor")
+    finally:
+        proc.stop()
+    proc, url = start(tmp_path, "--alarms", "manual")
+    try:
+        status, answer = call(url, obj, "counts")
+        assert status == 500 and "constructor broken on purpose" in answer["error"]
+        reply = request(url, "GET", f"/__alarms?now_ms={at}")
+        assert reply.status == 200
+        (ran,) = reply.json()["ran"]
+        assert ran["name"] == obj and ran["outcome"] == "error" and ran["retry_ms"] == at + 2000
+        assert "constructor broken on purpose" in ran["error"]
+        other = name()
+        assert result(url, other, "increment", "k") == 1
+    finally:
+        proc.stop()
