@@ -1,4 +1,5 @@
-"""The two ways the core says no: a rejected request, and a broken configuration."""
+"""The ways the core says no: a rejected request, a request accepted and not stored, and a
+broken configuration."""
 
 
 class Rejection(Exception):
@@ -13,6 +14,11 @@ class Rejection(Exception):
         self.status = status
         self.code = code
         self.message = message
+
+
+class Ignored(Exception):
+    """A beacon footfall accepts and does not store (the wire contract's 202); the message
+    says why and goes out in the `X-Footfall-Ignored` header."""
 
 
 class ConfigError(Exception):

@@ -1,17 +1,19 @@
 """Normalise and validate the three collection payloads of the wire contract.
 
 Each `parse_*` takes the decoded JSON object and returns a frozen record of clean values,
-or raises Rejection(400, ...) naming the field. Normalising (trimming, lower-casing, cutting
-anchor text, dropping a referrer's query) is kept apart from validating, so the rules read
-on their own.
+raises Rejection(400, ...) naming the field, or raises Ignored when the beacon is valid and
+nothing of it is to be stored (a monitor's page view, a click on a javascript: link).
+Normalising (trimming, lower-casing, cutting anchor text, dropping a referrer's query) is kept
+apart from validating, so the rules read on their own.
 """
 
+import math
 import re
 from typing import NamedTuple
 from urllib.parse import parse_qsl, urlsplit
 
 from footfall import props
-from footfall.errors import Rejection
+from footfall.errors import Ignored, Rejection
 from footfall.limits import (
     EVENT_TYPES,
     HEARTBEAT_DELTAS,
@@ -32,7 +34,16 @@ _UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f
 # C0 controls, DEL and C1 controls (U+0080..U+009F: U+009B is a terminal's CSI): never part
 # of a real path, URL or link text we want to store.
 _CONTROL_RE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-_EVENT_URL_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
+_LINK_TYPES = ("outbound", "download", "mailto", "tel")
+_WEB_SCHEMES = frozenset({"http", "https"})
+# Links whose scheme names their event, whatever type the tracker sent: the tracker calls any
+# link that leaves the page's host outbound (a mailto: link's host is empty) and may call a
+# mailto: link a download (its "path" owner@example.com ends in .com), and leaves the naming
+# to the Worker, which costs it no bytes (client/src/events.js).
+_NAMING_SCHEMES = frozenset({"mailto", "tel"})
+# ?knownBot=1 on a page marks the owner's own monitors and scripts: such a view is accepted
+# and nothing of it is stored. The tracker keeps this one parameter besides utm_* in the page.
+KNOWN_BOT = ("knownBot", "1")
 
 
 class PageLoad(NamedTuple):
@@ -73,6 +84,21 @@ def _optional_string(body: dict, field: str) -> str | None:
     return value
 
 
+def _optional_measure(body: dict, field: str, limit: int, *, cap: bool = False) -> int | None:
+    """A non-negative number rounded half up to a whole one (the tracker sends fractional
+    seconds and percentages and leaves the rounding to the Worker), or None when absent.
+    Above `limit` it is `limit` with `cap`, else a 400."""
+    value = body.get(field)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value) or value < 0:
+        raise _bad(field, f"must be a number from 0 to {limit}")
+    whole = math.floor(value + 0.5)
+    if whole > limit and not cap:
+        raise _bad(field, f"must be a number from 0 to {limit}")
+    return min(whole, limit)
+
+
 def _optional_count(body: dict, field: str, limit: int) -> int | None:
     """A whole number 0..limit, or None when absent (older trackers, hand-made requests)."""
     value = body.get(field)
@@ -93,7 +119,8 @@ def parse_uuid(body: dict) -> str:
 
 
 def split_page(value: object, field: str = "page") -> tuple[str, dict[str, str]]:
-    """A page as the tracker sends it (path, maybe `?utm_*=...`) -> (path, utm values)."""
+    """A page as the tracker sends it (path, maybe `?utm_*=...`) -> (path, utm values).
+    Raises Ignored for a page marked ?knownBot=1 (see KNOWN_BOT)."""
     if value is None:
         raise _bad(field, "is required")
     if not isinstance(value, str):
@@ -110,8 +137,11 @@ def split_page(value: object, field: str = "page") -> tuple[str, dict[str, str]]
     # like a route is kept: others may carry tokens (#access_token=...).
     if fragment.startswith(("/", "!/")):
         path += "#" + fragment
+    pairs = parse_qsl(query, keep_blank_values=False)
+    if KNOWN_BOT in pairs:
+        raise Ignored("knownBot=1: a visit the site's owner marked as not a person")
     utm = {}
-    for key, val in parse_qsl(query, keep_blank_values=False):
+    for key, val in pairs:
         if key in UTM_FIELDS and key not in utm:
             # Checked after percent-decoding: %1b, %00 or %0a decode to controls that the raw
             # check above cannot see (and `wrangler d1 execute` would print them raw).
@@ -169,8 +199,9 @@ def parse_heartbeat(body: dict) -> Heartbeat:
     original `{uuid, delta}` with a whitelisted delta; both together must agree."""
     uuid = parse_uuid(body)
     delta = body.get("delta")
-    total = _optional_count(body, "total", MAX_TOTAL_SECONDS)
-    scroll = _optional_count(body, "scroll", MAX_SCROLL_PERCENT)
+    total = _optional_measure(body, "total", MAX_TOTAL_SECONDS)
+    # Over 100 % is a page shorter than the window, or a bounce past its end: all of it was seen.
+    scroll = _optional_measure(body, "scroll", MAX_SCROLL_PERCENT, cap=True)
     if delta is None and total is not None:
         return Heartbeat(uuid=uuid, delta=0, total=total, scroll=scroll)
     allowed = ", ".join(str(d) for d in sorted(HEARTBEAT_DELTAS))
@@ -195,9 +226,18 @@ def _event_name(body: dict, type_: str, allowed_names: frozenset[str]) -> str | 
     return name
 
 
+def _link_type(type_: str, url: str | None) -> str:
+    """The type a link event is stored under: mailto: and tel: links are named by their
+    scheme; other links keep the type sent."""
+    if url is None or type_ not in _LINK_TYPES:
+        return type_
+    scheme = urlsplit(url).scheme.lower()
+    return scheme if scheme in _NAMING_SCHEMES else type_
+
+
 def _event_url(body: dict, type_: str) -> str | None:
     url = _optional_string(body, "url")
-    needs_url = type_ in ("outbound", "download", "mailto", "tel")
+    needs_url = type_ in _LINK_TYPES
     if url is None:
         if needs_url:
             raise _bad("url", f"is required for {type_} events")
@@ -210,8 +250,10 @@ def _event_url(body: dict, type_: str) -> str | None:
         scheme = urlsplit(url.strip()).scheme.lower()
     except ValueError:
         raise _bad("url", "is not a URL") from None
-    if scheme not in _EVENT_URL_SCHEMES:
-        raise _bad("url", "must be an http, https, mailto or tel URL")
+    if scheme not in _WEB_SCHEMES | _NAMING_SCHEMES:
+        # A click on a javascript:, data: or blob: link is no visit to anywhere: the tracker
+        # does not look at schemes (client/src/events.js), so it is accepted and not stored.
+        raise Ignored("the link goes to no web page, mailto: or tel: address")
     return url.strip()
 
 
@@ -226,6 +268,7 @@ def parse_event(body: dict, allowed_names: frozenset[str] = frozenset()) -> Even
         body = {**body, "name": props.dataset_name(body.get("props"))}
     name = _event_name(body, type_, allowed_names)
     url = _event_url(body, type_)
+    type_ = _link_type(type_, url)
     anchor_text = _optional_string(body, "anchor_text")
     if anchor_text is not None:
         # Link text is cut, not rejected; control characters become spaces.

@@ -4,13 +4,16 @@ parse -> normalise -> validate (footfall.body, footfall.payload) -> one statemen
 (footfall.writes) on the store -> 204. The route table has already checked the method and
 the Origin; here come the visitor's privacy signals (Do Not Track, Global Privacy Control:
 nothing is read or stored, and the answer is the same 204 an accepted beacon gets), then the
-media type (415), size (413), JSON (400) and fields (400). A statement that changes nothing
-means the page load is unknown (401) or already stored (a retried /init, still 204).
+media type (415), size (413), JSON (400) and fields (400); a valid beacon with nothing to
+store (a monitor's ?knownBot=1 page view, a click on a javascript: link) is a 202. A statement
+that changes nothing means the page load is unknown (401) or already stored (a retried /init,
+still 204).
 """
 
 from app.context import Context
 from app.http import Request, Response, json_error, no_content
 from footfall import body, payload, privacy, writes
+from footfall.errors import Ignored
 from footfall.limits import MAX_BODY_BYTES, MAX_EVENTS_PER_PAGE_LOAD
 from handlers.visitors import profile_of
 
@@ -27,7 +30,10 @@ def _refused(request: Request, ctx: Context) -> bool:
 async def init(request: Request, ctx: Context) -> Response:
     if _refused(request, ctx):
         return no_content()
-    record = payload.parse_page_load(await _receive(request))
+    try:
+        record = payload.parse_page_load(await _receive(request))
+    except Ignored as ignored:
+        return _ignored(str(ignored))
     who = await profile_of(request, ctx)
     await ctx.store.execute(writes.page_load(record, ctx.site, ctx.now_ms, ctx.settings.day_offset_minutes, who))
     return no_content()  # stored, or a retry of a stored page load
@@ -48,7 +54,10 @@ async def heartbeat(request: Request, ctx: Context) -> Response:
 async def event(request: Request, ctx: Context) -> Response:
     if _refused(request, ctx):
         return no_content()
-    record = payload.parse_event(await _receive(request), ctx.settings.event_names)
+    try:
+        record = payload.parse_event(await _receive(request), ctx.settings.event_names)
+    except Ignored as ignored:
+        return _ignored(str(ignored))
     result = await ctx.store.execute(writes.event(record, ctx.site, ctx.now_ms, ctx.settings.day_offset_minutes))
     if result.changes:
         return no_content()

@@ -216,6 +216,70 @@ def test_each_event_type_is_stored(app, payload):
     ]
 
 
+@pytest.mark.parametrize(
+    "type_,url,stored",
+    [
+        ("outbound", "mailto:owner@example.com", "mailto"),
+        ("outbound", "tel:+15550100", "tel"),
+        ("download", "mailto:owner@example.com", "mailto"),
+    ],
+    ids=["outbound-mailto", "outbound-tel", "download-mailto"],
+)
+def test_a_link_event_is_stored_under_its_urls_scheme(app, type_, url, stored):
+    # What the tracker sends for a mailto: or tel: link (client/src/events.js).
+    init(app)
+    assert app.beacon("event", {"uuid": uid(1), "seq": 1, "page": "/", "type": type_, "url": url}).status == 204
+    assert app.rows("SELECT type, url FROM events") == [{"type": stored, "url": url}]
+
+
+def test_a_click_on_a_javascript_link_is_accepted_and_not_stored(app):
+    init(app)
+    before = app.snapshot()
+    event = {
+        "uuid": uid(1),
+        "seq": 1,
+        "page": "/",
+        "type": "outbound",
+        "url": "javascript:void(0)",
+        "anchor_text": "Menu",
+    }
+    reply = app.beacon("event", event)
+    assert reply.status == 202 and "no web page" in reply.headers.get("x-footfall-ignored")
+    assert app.snapshot() == before
+
+
+def test_a_monitors_knownbot_page_view_is_accepted_and_nothing_is_stored(app):
+    # The tracker keeps knownBot=1 in the page it reports (client/src/pageview.js).
+    reply = init(app, page="/status?knownBot=1")
+    assert reply.status == 202 and "knownBot=1" in reply.headers.get("x-footfall-ignored")
+    assert app.rows("SELECT uuid FROM pageviews") == []
+    # Its time and events find no page load and store nothing either.
+    assert app.beacon("heartbeat", {"uuid": uid(1), "total": 12.3, "scroll": 40.5}).status == 401
+    assert (
+        app.beacon("event", {"uuid": uid(1), "seq": 1, "page": "/status", "type": "custom", "name": "signup"}).status
+        == 401
+    )
+    assert app.rows("SELECT uuid FROM events") == []
+
+
+@pytest.mark.parametrize(
+    "origin", ["http://localhost:1313", "http://127.0.0.1:4000", "null"], ids=["localhost", "loopback-ip", "file-page"]
+)
+def test_a_beacon_from_a_preview_or_a_file_page_is_refused_and_not_stored(app, origin):
+    # The tracker no longer checks for localhost or file: itself: a preview's page is another
+    # origin than the site (a file: page's origin is "null"), and the route table accepts
+    # beacons from the site's own pages only (app/routing.py, CORS_ORIGINS aside).
+    reply = init(app, headers={"origin": origin})
+    assert (reply.status, reply.json()["error"]) == (403, "foreign_origin")
+    assert app.rows("SELECT uuid FROM pageviews") == []
+
+
+def test_the_sites_own_page_on_a_local_worker_is_counted(app):
+    # make dev: the Worker and its pages on one loopback origin.
+    assert init(app, host="127.0.0.1:8787", scheme="http", headers={"origin": "http://127.0.0.1:8787"}).status == 204
+    assert app.rows("SELECT site FROM pageviews") == [{"site": "127.0.0.1"}]
+
+
 def test_a_page_load_of_another_site_cannot_be_used(app):
     assert init(app, host="blog.example.com").status == 204
     assert app.rows("SELECT site FROM pageviews") == [{"site": "blog.example.com"}]

@@ -2,7 +2,7 @@
 
 import pytest
 
-from footfall.errors import Rejection
+from footfall.errors import Ignored, Rejection
 from footfall.payload import normalise_referrer, parse_event, parse_heartbeat, parse_page_load, split_page
 
 UUID = "0b7e9f1c-3c1a-4b8e-9a51-2f0f7c1d9e42"
@@ -142,9 +142,7 @@ def test_anchor_text_is_collapsed_and_cut_to_1024():
     [
         ({"type": "click"}, "invalid_type"),
         ({"type": "outbound"}, "invalid_url"),
-        ({"type": "outbound", "url": "javascript:alert(1)"}, "invalid_url"),
         ({"type": "outbound", "url": "https://a.example/" + "x" * 2040}, "invalid_url"),
-        ({"type": "download", "url": "data:text/html,hi"}, "invalid_url"),
         ({"type": "scroll"}, "invalid_name"),
         ({"type": "scroll", "name": "60"}, "invalid_name"),
         ({"type": "custom", "name": "not-allowed"}, "invalid_name"),
@@ -154,9 +152,7 @@ def test_anchor_text_is_collapsed_and_cut_to_1024():
     ids=[
         "unknown-type",
         "outbound-no-url",
-        "javascript-url",
         "long-url",
-        "data-url",
         "scroll-no-depth",
         "scroll-odd-depth",
         "custom-not-allowed",
@@ -173,6 +169,44 @@ def test_allowed_custom_event_is_accepted():
     assert (record.type, record.name, record.url) == ("custom", "signup", None)
 
 
+@pytest.mark.parametrize(
+    "fields,type_",
+    [
+        ({"type": "outbound", "url": "mailto:owner@example.com"}, "mailto"),
+        ({"type": "outbound", "url": "tel:+15550100"}, "tel"),
+        ({"type": "download", "url": "MAILTO:owner@example.com"}, "mailto"),  # its "path" ends in .com
+        ({"type": "outbound", "url": "https://a.example/"}, "outbound"),
+        ({"type": "download", "url": "https://a.example/report.pdf"}, "download"),
+        ({"type": "mailto", "url": "mailto:owner@example.com"}, "mailto"),
+    ],
+    ids=["outbound-mailto", "outbound-tel", "download-mailto", "outbound", "download", "mailto-as-sent"],
+)
+def test_a_link_event_is_named_by_its_urls_scheme(fields, type_):
+    # The tracker calls every link that leaves the host outbound (client/src/events.js).
+    assert parse_event({"uuid": UUID, "page": "/", **fields}).type == type_
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"type": "outbound", "url": "javascript:alert(1)"},
+        {"type": "download", "url": "data:text/html,hi"},
+        {"type": "download", "url": "blob:https://a.example/0b7e9f1c-3c1a-4b8e-9a51-2f0f7c1d9e42"},
+    ],
+    ids=["javascript", "data", "blob"],
+)
+def test_a_click_on_a_link_to_no_web_address_is_ignored(fields):
+    with pytest.raises(Ignored):
+        parse_event({"uuid": UUID, "page": "/", **fields})
+
+
+def test_a_monitors_page_view_is_ignored_and_other_parameters_are_not_a_mark():
+    with pytest.raises(Ignored):
+        parse_page_load({"uuid": UUID, "page": "/?utm_source=x&knownBot=1", "referrer": ""})
+    for page in ("/?knownBot=0", "/?knownbot=1", "/#knownBot=1"):
+        assert parse_page_load({"uuid": UUID, "page": page, "referrer": ""}).path == "/"
+
+
 @pytest.mark.parametrize("total", [0, 1, 29, 7 * 24 * 3600], ids=["zero", "one", "odd", "max"])
 def test_a_running_total_alone_is_a_heartbeat(total):
     beat = parse_heartbeat({"uuid": UUID, "total": total})
@@ -180,7 +214,19 @@ def test_a_running_total_alone_is_a_heartbeat(total):
 
 
 @pytest.mark.parametrize(
-    "total", [-1, 7 * 24 * 3600 + 1, "5", 1.5, True], ids=["negative", "over-max", "string", "float", "bool"]
+    "sent,stored",
+    [(0.4, 0), (0.5, 1), (7.4, 7), (2.5, 3), (37.400000000000006, 37), (7 * 24 * 3600 + 0.4, 7 * 24 * 3600)],
+    ids=["under-half", "half-up", "down", "even-half-up", "float-noise", "max"],
+)
+def test_a_fractional_total_is_rounded_half_up(sent, stored):
+    # The tracker sends fractional seconds (client/src/engagement.js).
+    assert parse_heartbeat({"uuid": UUID, "total": sent}).total == stored
+
+
+@pytest.mark.parametrize(
+    "total",
+    [-1, -0.1, 7 * 24 * 3600 + 0.5, "5", True],
+    ids=["negative", "negative-fraction", "over-max", "string", "bool"],
 )
 def test_a_bad_total_alone_is_rejected(total):
     assert rejected(parse_heartbeat, {"uuid": UUID, "total": total}).code == "invalid_total"

@@ -38,7 +38,21 @@ def test_the_deepest_scroll_point_reported_is_kept(beats, stored):
     assert app.rows("SELECT scroll FROM pageviews WHERE uuid = ?", (page_load,)) == [{"scroll": stored}]
 
 
-@pytest.mark.parametrize("depth", [-1, 101, "50", 12.5, True], ids=["negative", "over", "string", "float", "bool"])
+@pytest.mark.parametrize(
+    "depth,stored",
+    [(57.33333333333333, 57), (99.5, 100), (100.00000000000001, 100), (104.2, 100)],
+    ids=["fraction", "half-up", "float-noise", "page-shorter-than-window"],
+)
+def test_a_fractional_depth_is_rounded_and_over_100_is_the_whole_page(depth, stored):
+    # The tracker sends the viewport's bottom in % of the page, unrounded (client/src/engagement.js).
+    app = InProcess()
+    page_load = start_view(app)
+    app.advance(5_000)
+    assert app.beacon("heartbeat", {"uuid": page_load, "total": 5, "scroll": depth}).status == 204
+    assert app.rows("SELECT scroll FROM pageviews WHERE uuid = ?", (page_load,)) == [{"scroll": stored}]
+
+
+@pytest.mark.parametrize("depth", [-1, -0.2, "50", True], ids=["negative", "negative-fraction", "string", "bool"])
 def test_a_bad_scroll_depth_is_rejected_and_changes_nothing(depth):
     app = InProcess()
     page_load = start_view(app)
