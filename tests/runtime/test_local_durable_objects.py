@@ -121,9 +121,23 @@ def test_sql_exec_cursor_as_in_production(runtime):
     assert cursor["columns"] == ["key", "n"]
     assert cursor["raw"] == [["a", 1]]
     assert cursor["rows_read"] >= 1
-    assert cursor["written"] == 2
+    # Two rows into `counts`, each with the index SQLite keeps for its TEXT primary key.
+    assert cursor["written"] == 4
     assert cursor["one"] == 3
     assert cursor["size"] > 0 and cursor["size"] % 4096 == 0
+
+
+def test_rows_written_count_index_entries_as_d1_does(runtime):
+    # As the local D1 counts: an insert writes the row and one entry per index, an update one
+    # more per index it changes, a delete 1. SQLite's update hook sees no WITHOUT ROWID table.
+    url, _ = runtime
+    assert result(url, name(), "rows_written") == {
+        "insert": 2,
+        "update_unindexed": 1,
+        "update_indexed": 2,
+        "delete": 1,
+        "select": 0,
+    }
 
 
 def test_transaction_sync_writes_all_or_nothing(runtime):

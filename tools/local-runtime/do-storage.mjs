@@ -254,10 +254,52 @@ export class ObjectStore {
     this.#hook();
   }
 
+  /**
+   * Count rows written as D1 and workerd bill them (as the local D1 of wrangler 4.86 counts: an
+   * insert into a table with one index writes 2, an update of unindexed columns 1, a delete
+   * 1): a row inserted counts 1 plus one per index on its table, a row updated 1 plus one per
+   * index that has a column the update sets, a row deleted 1. SQLite's update hook cannot
+   * do this (it skips WITHOUT ROWID tables and says nothing of indexes), so TEMP triggers on
+   * every table call a counting function; they live in the connection, never in the file,
+   * and are made again whenever the schema changes.
+   */
   #hook() {
-    this.db.updateHook(() => {
-      this.written += 1;
+    this.db.create_function('_local_rows_written', (n) => {
+      this.written += n;
+      return null;
     });
+    this.instrumentedVersion = null;
+  }
+
+  #instrument() {
+    const version = this.db.exec('PRAGMA schema_version')[0].values[0][0];
+    if (version === this.instrumentedVersion) return;
+    const q = (name) => `"${String(name).replace(/"/g, '""')}"`;
+    const old = this.db.exec("SELECT name FROM sqlite_temp_master WHERE type = 'trigger' AND name LIKE '\_local\_rw\_%' ESCAPE '\\'");
+    for (const [name] of old[0]?.values ?? []) this.db.run(`DROP TRIGGER temp.${q(name)}`);
+    const tables = this.db.exec("SELECT name, wr FROM pragma_table_list WHERE schema = 'main' AND type = 'table' "
+      + "AND name NOT LIKE 'sqlite\_%' ESCAPE '\\'");
+    let n = 0;
+    for (const [table, withoutRowid] of tables[0]?.values ?? []) {
+      const indexes = [];
+      for (const [name, origin] of this.db.exec(`SELECT name, origin FROM pragma_index_list(${sqlString(table)})`)[0]?.values ?? []) {
+        if (withoutRowid && origin === 'pk') continue; // the table itself
+        const cols = this.db.exec(`SELECT name FROM pragma_index_info(${sqlString(name)})`)[0]?.values.map((r) => r[0]) ?? [];
+        indexes.push(cols);
+      }
+      const on = `main.${q(table)}`;
+      const fire = (k) => `BEGIN SELECT _local_rows_written(${k}); END`;
+      this.db.run(`CREATE TEMP TRIGGER ${q(`_local_rw_${n}_i`)} AFTER INSERT ON ${on} ${fire(1 + indexes.length)}`);
+      this.db.run(`CREATE TEMP TRIGGER ${q(`_local_rw_${n}_d`)} AFTER DELETE ON ${on} ${fire(1)}`);
+      this.db.run(`CREATE TEMP TRIGGER ${q(`_local_rw_${n}_u`)} AFTER UPDATE ON ${on} ${fire(1)}`);
+      indexes.forEach((cols, i) => {
+        // An index on an expression (a column of NULL name) may change with any update.
+        const of = cols.every((c) => c !== null) ? ` OF ${cols.map(q).join(', ')}` : '';
+        this.db.run(`CREATE TEMP TRIGGER ${q(`_local_rw_${n}_u${i}`)} AFTER UPDATE${of} ON ${on} ${fire(1)}`);
+      });
+      n += 1;
+    }
+    this.instrumentedVersion = version;
   }
 
   /** The alarm kept in the file: `{scheduledMs, retryCount, name}` or null. */
@@ -304,6 +346,7 @@ export class ObjectStore {
 
   /** One statement: every row read now (workerd steps lazily; see README.md). */
   #run(sql, values) {
+    this.#instrument();
     const before = this.written;
     let stmt;
     try {
@@ -321,8 +364,7 @@ export class ObjectStore {
       }
       const columnNames = stmt.getColumnNames();
       const written = this.written - before;
-      // Only a SELECT (with no write seen by the update hook) leaves the file as it was; DDL
-      // and a DELETE without WHERE (SQLite's truncate) do not call the hook.
+      // Only a SELECT (that wrote nothing) leaves the file as it was.
       if (written > 0 || !/^\s*SELECT\b/i.test(stripComments(sql))) this.dirty = true;
       // workerd counts rows SQLite visited; sql.js cannot see that, so rows returned stand in.
       return new SqlStorageCursor(columnNames, rows, rows.length, written);
@@ -398,6 +440,10 @@ export class ObjectStore {
     this.flushMs += performance.now() - t0;
     return true;
   }
+}
+
+function sqlString(text) {
+  return `'${String(text).replace(/'/g, "''")}'`;
 }
 
 /** sql.js errors carry SQLite's message; workerd's add the result code's name. */
