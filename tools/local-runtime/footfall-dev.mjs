@@ -172,7 +172,9 @@ async function main() {
           for (const key of Object.keys(durableObjects.stats)) durableObjects.stats[key] = 0;
         }
         stats.d1_restarts = platform.restarts;
-        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ ...stats, ...durableObjects.stats }));
+        // The Durable Object counters only where there are Durable Objects.
+        const shown = objectBindings.length ? { ...stats, ...durableObjects.stats } : stats;
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(shown));
         return;
       }
       if (url.pathname === '/__alarms') {
