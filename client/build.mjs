@@ -1,9 +1,10 @@
-// Builds the tracker: the modules in client/src/ -> client/dist/script.js (bundled, minified
-// and mangled by esbuild) and src/assets/tracker.py, the module the Worker serves it from (a
+// Builds the tracker: the modules in client/src/ -> client/dist/script.js (bundled by esbuild,
+// compressed and mangled by terser) and src/assets/tracker.py, the module the Worker serves it from (a
 // Python Worker ships Python modules, so the script travels as a string constant).
 // Prints raw, gzip -9 and brotli sizes against client/budget.json and fails above its limit.
 // Run by `make` and by wrangler's [build] command, so dev and deploy always ship a fresh build.
 import { buildSync } from 'esbuild';
+import { minify } from 'terser';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -15,22 +16,31 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 // `goal` is what we aim for, `limit` the size nobody may cross.
 const budget = JSON.parse(fs.readFileSync(path.join(root, 'client/budget.json'), 'utf8'));
 
-const result = buildSync({
+// esbuild bundles the modules into one (minifySyntax turns const into let, which gzip finds
+// beside the other lets); terser compresses and mangles it. Measured on these sources
+// (gzip -9): esbuild's own minifier 1,067 B, this 1,016 B: terser's passes inline the
+// one-use helpers and fold the modules' top-level names into one declaration. Its unsafe
+// options changed nothing here, so none is on.
+const bundled = buildSync({
   entryPoints: [path.join(root, 'client/src/main.js')],
   bundle: true,
-  format: 'iife',
-  // minify = whitespace + syntax + identifiers: local names become one letter, so the source
-  // can keep readable names. Property names are left alone: they are the DOM's and the wire's.
-  minify: true,
+  format: 'esm',
+  minifySyntax: true,
   write: false,
   target: ['es2020'],
   legalComments: 'none',
-  // One try around everything that runs as the script loads, so that nothing can throw into
-  // the page; listeners run later, and sending swallows its own errors (transport.js).
-  banner: { js: 'try{' },
-  footer: { js: '}catch(e){}' },
+}).outputFiles[0].text;
+const minified = await minify(bundled, {
+  ecma: 2020,
+  module: true, // the bundle's top-level names are its own: mangle them, drop the unused
+  compress: { passes: 3 },
+  mangle: true,
+  format: { comments: false },
 });
-const code = result.outputFiles[0].text.trim();
+// Local names stay local in an arrow function called at once. One try around everything
+// that runs as the script loads, so that nothing can throw into the page; listeners run
+// later, and sending swallows its own errors (transport.js).
+const code = `(()=>{try{${minified.code.replace(/;$/, "")}}catch{}})()`;
 fs.mkdirSync(path.join(root, 'client/dist'), { recursive: true });
 fs.writeFileSync(path.join(root, 'client/dist/script.js'), code);
 

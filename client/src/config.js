@@ -3,7 +3,6 @@
  *
  *   <script defer src="/_ff/script.js" data-hash data-debug></script>
  *
- *   data-allow-localhost      also count on localhost and 127.*
  *   data-hash                 #fragment changes are page views (hash-routed apps)
  *   data-downloads="pdf|zip"  only these file extensions count as downloads
  *   data-debug                say in the console why this visit is not counted
@@ -13,13 +12,14 @@
  */
 const script = document.currentScript;
 
-/** The value of `data-{name}`, or null when the tag does not carry it. */
-export const option = (name) => script.getAttribute('data-' + name);
-
-export const hasOption = (name) => option(name) != null;
+/**
+ * The tag's data-* attributes by name (data-downloads is options.downloads). A flag is
+ * tested with `in`: <script data-hash> gives an empty, falsy string.
+ */
+export const options = script.dataset;
 
 /** The endpoints live beside the script: {prefix}/script.js -> {prefix}/init, ... */
 export const api = script.src.replace(/[^/]*$/, '');
 
 /** Whether `#fragment` changes are page views of their own. */
-export const hashMode = hasOption('hash');
+export const hashMode = 'hash' in options;

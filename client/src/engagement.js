@@ -1,9 +1,10 @@
 /*
  * Engagement with the page view: the seconds it was visible and how far down it was read.
  *
- * Time: POST {api}/heartbeat {uuid, total}, the running total of visible seconds. The Worker
- * keeps the largest total it has seen (capped by the time since /init), so a repeated or
- * reordered beacon changes nothing and one beacon carries any amount of time.
+ * Time: POST {api}/heartbeat {uuid, total}, the running total of visible seconds (fractional:
+ * the Worker rounds it). The Worker keeps the largest total it has seen (capped by the time
+ * since /init), so a repeated or reordered beacon changes nothing and one beacon carries any
+ * amount of time.
  *
  * The total goes out when the page is hidden (visibilitychange; pagehide as a backstop) and
  * before an SPA navigation: that is how nearly every view ends, at a cost of one request.
@@ -13,7 +14,8 @@
  * per view against the seconds such a tab can lose.
  *
  * Scroll depth rides along: each heartbeat carries `scroll`, the deepest point of the page seen
- * so far in % (the Worker keeps the largest), so reading further costs no request of its own.
+ * so far in % (the Worker rounds it, caps it at 100 and keeps the largest), so reading further
+ * costs no request of its own.
  */
 import { send } from './transport.js';
 import { uuid } from './pageview.js';
@@ -22,36 +24,38 @@ const FIRST_BEAT_MS = 15e3;
 const LONGEST_GAP_MS = 3e5;
 
 let visibleMs; // visible time counted so far
-let visibleSince; // Date.now() when the clock last started or was read; 0 while hidden
-let sentSeconds; // the last total sent: sending only when it grew stops double sends
+let visibleSince; // Date.now() when the clock last started or was read; false while hidden
+let sentSeconds; // the last total sent
 let gapMs; // visible time from one backup beat to the next
 let timer;
 let deepest; // the deepest point of the page seen so far, in %
 let sentDepth; // the depth last sent
 
-/** Reports the visible seconds so far if they grew since the last report. Safe to call twice. */
+/**
+ * Reports the visible seconds so far if they grew by over half a second since the last report
+ * (or the page was read further). Safe to call twice: following a link, Chromium fires
+ * pagehide while the page is still visible and visibilitychange a moment later, and that
+ * moment, under the Worker's rounding, is no reason for a second beacon.
+ */
 export const flush = () => {
   const now = Date.now();
-  if (visibleSince) {
-    visibleMs += now - visibleSince;
-    // A hidden page's clock stops here; a visible one (a backup beat, pagehide, an SPA
-    // navigation) keeps running from now.
-    visibleSince = !document.hidden && now;
-  }
-  const total = Math.round(visibleMs / 1e3);
-  if (total > sentSeconds || deepest > sentDepth) {
+  visibleMs += visibleSince && now - visibleSince;
+  // The clock runs from now while the page is visible (a new view, a shown page, a backup
+  // beat, pagehide, an SPA navigation) and stops while it is hidden.
+  visibleSince = !document.hidden && now;
+  const total = visibleMs / 1e3;
+  if (total > sentSeconds + 0.5 || deepest > sentDepth) {
     send('heartbeat', { uuid, total: (sentSeconds = total), scroll: (sentDepth = deepest) });
   }
 };
 
 /**
- * Reports the time so far, then runs the clock and the next backup beat only if the page is
- * visible. Called when the page is shown or hidden, and by each beat. After a hide everything
- * was reported, so the next beat is one gap after the page is shown again.
+ * Reports the time so far, then schedules the next backup beat only if the page is visible.
+ * Called when the page is shown or hidden, and by each beat. After a hide everything was
+ * reported, so the next beat is one gap after the page is shown again.
  */
 export const checkpoint = () => {
   flush();
-  visibleSince = visibleSince || (!document.hidden && Date.now());
   // A setTimeout chain, not setInterval: it runs only while the page is visible, and every
   // gap is twice the one before.
   clearTimeout(timer);
@@ -70,7 +74,7 @@ export const startEngagement = () => {
   checkpoint();
 };
 
+/** The bottom of the viewport in % of the page's height (over 100 when the page is shorter). */
 export const onScroll = () => {
-  const seen = ((scrollY + innerHeight) / document.documentElement.scrollHeight) * 100;
-  deepest = Math.max(deepest, Math.min(100, Math.round(seen)));
+  deepest = Math.max(deepest, ((scrollY + innerHeight) / document.documentElement.scrollHeight) * 100);
 };

@@ -3,8 +3,13 @@
  * custom events (scroll depth lives in engagement.js).
  *
  * POST {api}/event {uuid, seq, type, page, url, anchor_text | name, props}
+ *
+ * A link is a download (its `download` attribute or its file extension) or, when it leaves
+ * the page's host, outbound. The Worker names the rest by the URL's scheme: a mailto: or tel:
+ * link is a mailto or tel event, and one that is not a web address at all (javascript:) is
+ * accepted and not stored (footfall.payload.parse_event).
  */
-import { option } from './config.js';
+import { options } from './config.js';
 import { send } from './transport.js';
 import { uuid, path } from './pageview.js';
 
@@ -12,8 +17,7 @@ import { uuid, path } from './pageview.js';
 let seq = 0;
 
 // Which links are downloads: the extensions the owner lists, else any but a web page's.
-const listed = option('downloads');
-const downloads = listed ? RegExp('\\.(' + listed + ')$', 'i') : /\.(?!html?$|php$|aspx?$)\w{1,5}$/i;
+const downloads = RegExp('\\.(' + (options.downloads || '(?!html?$|php$|aspx?$)\\w{1,5}') + ')$', 'i');
 
 /** Reports one event of the current page view (none before the view is counted). */
 export const track = (type, fields) => {
@@ -29,11 +33,8 @@ export const onClick = ({ target }) => {
   // the script no loop over the attributes.
   if (custom) track('custom', { props: custom.dataset });
   if (link) {
-    const href = link.href;
-    // link.href is normalised, so its scheme is already lower case.
-    const type = /^(mailto|tel):/.test(href) ? RegExp.$1
-      : link.hasAttribute('download') || downloads.test(link.pathname) ? 'download'
-      : /^http/.test(href) && link.host != location.host && 'outbound';
-    if (type) track(type, { url: href, anchor_text: link.innerText.slice(0, 999) });
+    const type = link.hasAttribute('download') || downloads.test(link.pathname) ? 'download'
+      : link.host != location.host && 'outbound';
+    if (type) track(type, { url: link.href, anchor_text: link.innerText.slice(0, 999) });
   }
 };

@@ -4,7 +4,7 @@
  * may throw into the page. No cookies, nothing stored in the browser: a random uuid per page
  * view, kept in memory only. README.md, "What is collected", lists what it sends.
  */
-import { hasOption } from './config.js';
+import { options } from './config.js';
 import { reasonNotToCount } from './filter.js';
 import { uuid, path, currentPath, beginPageView } from './pageview.js';
 import { startEngagement, checkpoint, flush, onScroll } from './engagement.js';
@@ -40,7 +40,7 @@ const reason = window.footfall ? 'twice' : reasonNotToCount();
 // allows in EVENT_NAMES. Defined on uncounted visits too, so the site's own calls never fail.
 window.footfall = (name, props) => track('custom', { name, props });
 if (reason) {
-  if (hasOption('debug')) console.info('footfall: not counted,', reason);
+  if ('debug' in options) console.info('footfall: not counted,', reason);
 } else {
   watchNavigation(onNavigation);
   // visibilitychange bubbles from the document to the window.

@@ -19,9 +19,10 @@ export const beginPageView = (referrer) => {
   // needs no secure context, so plain-http sites count too.
   uuid = URL.createObjectURL(new Blob()).slice(-36);
   path = currentPath();
-  // From the query only the utm_* campaign parameters leave the browser. They go before the
-  // #fragment, as in a URL, so that the Worker finds both the route and the campaign.
-  const utm = location.search.match(/\butm_\w+=[^&]*/g);
-  const page = location.pathname + (utm ? '?' + utm.join('&') : '') + (hashMode ? location.hash : '');
-  send('init', { uuid, page, referrer });
+  // From the query only the utm_* campaign parameters leave the browser, and knownBot=1, the
+  // owner's mark on a monitor's visit: the Worker stores nothing for a page that carries it.
+  // They go before the #fragment, as in a URL, so that the Worker finds both the route and
+  // the campaign.
+  const query = location.search.replace(/[?&](?!utm_|knownBot=)[^&]*/g, '').replace(/^&/, '?');
+  send('init', { uuid, page: location.pathname + query + (hashMode ? location.hash : ''), referrer });
 };
