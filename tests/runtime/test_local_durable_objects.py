@@ -140,6 +140,23 @@ def test_rows_written_count_index_entries_as_d1_does(runtime):
     }
 
 
+def test_key_value_api_in_the_objects_database(runtime):
+    url, persist = runtime
+    obj = name()
+    assert result(url, obj, "kv") == {
+        "one": {"n": 1, "tags": ["x"]},
+        "many": {"a": "first", "b:2": 2},
+        "missing": None,
+        "listed": ["b:1", "b:2"],
+        "reversed": ["c", "b:2"],
+        "deleted": True,
+        "deleted_again": False,
+        "deleted_many": 2,
+        "left": ["c"],
+    }
+    assert [k for (k,) in read_file(object_file(url, persist, obj), "SELECT key FROM _cf_KV")] == ["c"]
+
+
 def test_transaction_sync_writes_all_or_nothing(runtime):
     url, persist = runtime
     obj = name()

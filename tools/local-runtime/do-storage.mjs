@@ -12,6 +12,7 @@
 // What differs from workerd is listed in README.md ("Durable Objects").
 import fs from 'node:fs';
 import path from 'node:path';
+import v8 from 'node:v8';
 import initSqlJs from 'sql.js';
 
 let sqlJs = null;
@@ -237,6 +238,43 @@ export class DurableObjectStorage {
 
   /** Writes reach the file when the call into the object ends; nothing to wait for. */
   async sync() {}
+
+  // The key-value API, which a SQLite-backed object keeps in its hidden `_cf_KV` table. Values
+  // are stored as V8's serialisation (structured clone), as workerd stores them.
+
+  /** A key's value (undefined if absent), or for a list of keys a Map of those present. */
+  async get(keys) {
+    if (Array.isArray(keys)) {
+      const found = new Map();
+      for (const key of keys) {
+        const value = this.#store.kvGet(String(key));
+        if (value !== undefined) found.set(String(key), value);
+      }
+      return found;
+    }
+    return this.#store.kvGet(String(keys));
+  }
+
+  /** put(key, value), or put({key: value, ...}). */
+  async put(keyOrEntries, value) {
+    if (typeof keyOrEntries === 'object' && keyOrEntries !== null) {
+      for (const [k, v] of Object.entries(keyOrEntries)) this.#store.kvPut(k, v);
+    } else {
+      if (value === undefined) throw new TypeError('put() needs a value');
+      this.#store.kvPut(String(keyOrEntries), value);
+    }
+  }
+
+  /** delete(key) answers whether it existed; delete([keys]) how many did. */
+  async delete(keys) {
+    if (Array.isArray(keys)) return keys.filter((k) => this.#store.kvDelete(String(k))).length;
+    return this.#store.kvDelete(String(keys));
+  }
+
+  /** The entries in key order: options start, startAfter, end, prefix, reverse, limit. */
+  async list(options = {}) {
+    return this.#store.kvList(options ?? {});
+  }
 }
 
 /** The database of one object, its file, and what changed since the last flush. */
@@ -410,6 +448,48 @@ export class ObjectStore {
       this.depth -= 1;
       this.dirty = true;
     }
+  }
+
+  #kvTable() {
+    this.db.run('CREATE TABLE IF NOT EXISTS _cf_KV (key TEXT PRIMARY KEY, value BLOB) WITHOUT ROWID');
+  }
+
+  kvGet(key) {
+    this.#kvTable();
+    const rows = this.db.exec('SELECT value FROM _cf_KV WHERE key = ?', [key]);
+    const blob = rows[0]?.values[0]?.[0];
+    return blob === undefined ? undefined : v8.deserialize(Buffer.from(blob));
+  }
+
+  kvPut(key, value) {
+    this.#kvTable();
+    this.db.run('INSERT OR REPLACE INTO _cf_KV VALUES (?, ?)', [key, new Uint8Array(v8.serialize(value))]);
+    this.dirty = true;
+  }
+
+  kvDelete(key) {
+    this.#kvTable();
+    this.db.run('DELETE FROM _cf_KV WHERE key = ?', [key]);
+    const deleted = this.db.getRowsModified() > 0;
+    if (deleted) this.dirty = true;
+    return deleted;
+  }
+
+  kvList({ start, startAfter, end, prefix, reverse = false, limit } = {}) {
+    this.#kvTable();
+    const where = [];
+    const args = [];
+    if (start !== undefined) { where.push('key >= ?'); args.push(String(start)); }
+    if (startAfter !== undefined) { where.push('key > ?'); args.push(String(startAfter)); }
+    if (end !== undefined) { where.push('key < ?'); args.push(String(end)); }
+    if (prefix !== undefined) { where.push('substr(key, 1, ?) = ?'); args.push(String(prefix).length, String(prefix)); }
+    let sql = 'SELECT key, value FROM _cf_KV';
+    if (where.length) sql += ` WHERE ${where.join(' AND ')}`;
+    sql += ` ORDER BY key ${reverse ? 'DESC' : 'ASC'}`;
+    if (limit !== undefined) { sql += ' LIMIT ?'; args.push(Number(limit)); }
+    const out = new Map();
+    for (const [k, v] of this.db.exec(sql, args)[0]?.values ?? []) out.set(k, v8.deserialize(Buffer.from(v)));
+    return out;
   }
 
   databaseSize() {
