@@ -16,7 +16,7 @@ from app.routes import ROUTES, SITE
 from app.routing import serve
 from edge.d1 import D1Store
 from edge.kv import vault_of
-from edge.objects import SiteStore, site_store
+from edge.objects import EdgeStores, SiteStore, site_store
 from edge.origin import AssetsOrigin, FetchOrigin
 from edge.requests import test_now_ms, to_request
 from edge.responses import to_js_response
@@ -86,6 +86,7 @@ class Default(WorkerEntrypoint):
                 origin=site_origin(self.env),
                 tasks=WaitUntil(self.ctx),
                 vault=vault_of(self.env),
+                stores=EdgeStores(self.env),
             )
 
         return to_js_response(await serve(ROUTES, SITE, plain, context))

@@ -2,7 +2,8 @@
 
 Ports, not bindings: `store` runs SQL (D1 in production, SQLite in the in-process tests),
 `origin` fetches from the site behind the proxy, `tasks` runs work after the response
-(ctx.waitUntil), `vault` keeps the daily salts (Workers KV) when there is one. Handlers never
+(ctx.waitUntil), `vault` keeps the daily salts (Workers KV) when there is one, `stores` gives
+D1 and the sites' Durable Objects side by side for the owner's copy between them. Handlers never
 see `env` or a JS object.
 """
 
@@ -28,6 +29,20 @@ class Origin(Protocol):
     async def fetch(self, request: Request, target: str, headers: dict[str, str], timeout_ms: int) -> Response:
         """Send `request` (its method and body stream) to `target` with `headers`; redirects are
         returned, not followed. The answer's body streams through as an `Opaque`."""
+        ...
+
+
+class Stores(Protocol):
+    """Both stores at once, for the owner's copy between them (handlers/copying.py)."""
+
+    def d1(self) -> Store: ...
+
+    def site(self, site: str) -> Store:
+        """The store of one site's Durable Object."""
+        ...
+
+    def missing(self) -> str | None:
+        """The bindings a copy lacks (DB, SITE_STORE), or None."""
         ...
 
 
@@ -61,3 +76,4 @@ class Context(NamedTuple):
     tasks: Tasks
     owner: bool = False  # the request carries the owner's token or session (set by the route)
     vault: Vault | None = None  # where daily salts live when not in D1 (Workers KV: app/salts.py)
+    stores: Stores | None = None  # D1 and the Durable Objects side by side (the owner's copy)

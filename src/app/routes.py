@@ -4,7 +4,7 @@ app/routing.py applies the table; openapi.yaml documents it."""
 
 from app.access import Access
 from app.routing import Route
-from handlers import api, collect, dashboard, goals, proxy, script
+from handlers import api, collect, copying, dashboard, goals, proxy, script
 
 ROUTES: tuple[Route, ...] = (
     Route("init", ("POST",), collect.init, Access.BEACON),
@@ -18,6 +18,7 @@ ROUTES: tuple[Route, ...] = (
     Route("api/v1/query", ("GET", "POST"), api.query, Access.OWNER_OR_PUBLIC),
     Route("api/v1/export", ("GET",), api.export_csv, Access.OWNER),
     Route("goals", ("POST",), goals.change, Access.OWNER),
+    Route("api/v1/copy", ("POST",), copying.copy, Access.OWNER),
 )
 
 SITE = proxy.forward

@@ -17,12 +17,13 @@ from workers import DurableObject
 
 from app.context import localized
 from assets.schema import MIGRATIONS
+from edge.d1 import D1Store
 from edge.zones import offset_at
 from footfall import maintenance
 from footfall.log import log
 from footfall.objects import InObjectStore, ObjectStore, SiteDatabase, StorageApi
 from footfall.settings import VARIABLES, parse_settings
-from footfall.store import StorageError
+from footfall.store import RetryOnce, StorageError, Store
 
 BINDING = "SITE_STORE"
 UNBOUND = (
@@ -55,6 +56,23 @@ def site_store(env, site: str) -> ObjectStore:
         return str(await getattr(_unwrap(stubs["stub"]), method)(payload))
 
     return ObjectStore(call, site)
+
+
+class EdgeStores:
+    """app.context.Stores over the bindings: D1 and each site's object, for the owner's copy."""
+
+    def __init__(self, env):
+        self._env = env
+
+    def d1(self) -> Store:
+        return RetryOnce(D1Store(self._env))
+
+    def site(self, site: str) -> Store:
+        return RetryOnce(site_store(self._env, site))
+
+    def missing(self) -> str | None:
+        absent = [name for name in ("DB", BINDING) if getattr(self._env, name, None) in (None, jsnull)]
+        return " and ".join(absent) or None
 
 
 def _js_rows(array) -> list[dict]:

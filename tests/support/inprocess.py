@@ -172,6 +172,7 @@ class InProcess:
         origin: DictOrigin | None = None,
         site: str = "example.com",
         kv_salts: bool = False,
+        stores=None,
     ):
         self.variables = {"ORIGIN_URL": "https://origin.example", **(variables or {})}
         self.now_ms = now_ms
@@ -181,6 +182,7 @@ class InProcess:
         self.body_reads: list[tuple[int, int]] = []  # (limit + 1 asked for, bytes given) per read
         # kv_salts: a SALTS KV binding (salts there, with expirations); else salts live in D1.
         self.vault = MemoryKV(lambda: self.now_ms) if kv_salts else None
+        self.stores = stores  # app.context.Stores: D1 and the objects side by side (the copy route)
         salts.forget()  # the isolate's salt cache belongs to another database
         guards.forget()  # and so does its memory of recent senders
 
@@ -239,7 +241,7 @@ class InProcess:
             # Objects store (support/objects.py) gives each site the store of its own object.
             for_site = getattr(self.store, "for_site", None)
             store = RetryOnce(for_site(site) if for_site else self.store, pause_s=0)
-            return Context(settings, site, self.now_ms, store, self.origin, tasks, vault=self.vault)
+            return Context(settings, site, self.now_ms, store, self.origin, tasks, vault=self.vault, stores=self.stores)
 
         response = await serve(ROUTES, SITE, request, context)
         for work in tasks.pending:  # after the response, as ctx.waitUntil

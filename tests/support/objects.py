@@ -18,6 +18,7 @@ from collections.abc import Callable
 from footfall import maintenance
 from footfall.objects import InObjectStore, ObjectStore, SiteDatabase, StorageApi
 from footfall.settings import Settings
+from footfall.store import RetryOnce
 
 from .processes import ROOT
 
@@ -175,3 +176,21 @@ class ObjectsStore:
             summaries[site] = await maintenance.run(InObjectStore(obj.database), settings, now_ms)
             await obj.database.after_maintenance()
         return summaries
+
+
+class BothStores:
+    """app.context.Stores for the copy route: a SQLite store as D1 and an ObjectsStore."""
+
+    def __init__(self, d1, objects: ObjectsStore | None):
+        self._d1 = d1
+        self._objects = objects
+
+    def d1(self):
+        return RetryOnce(self._d1, pause_s=0)
+
+    def site(self, site: str):
+        assert self._objects is not None
+        return RetryOnce(self._objects.for_site(site), pause_s=0)
+
+    def missing(self) -> str | None:
+        return None if self._objects is not None else "SITE_STORE"

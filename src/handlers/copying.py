@@ -1,0 +1,77 @@
+"""{prefix}/api/v1/copy: the owner's copy between D1 and the Durable Objects (footfall/copying.py),
+one small step per request, driven by tools/copy_store.py. Needs both bindings, DB and
+SITE_STORE, whatever STORE says (README: "When one database is not enough")."""
+
+from app.context import Context
+from app.http import Request, Response, json_error, json_response
+from footfall import body, copying
+from footfall.errors import Rejection
+from footfall.limits import MAX_BODY_BYTES
+from footfall.store import Store
+
+STEPS = ("sites", "plan", "copy", "check")
+MAX_SITE = 253
+
+
+def _site(data: dict) -> str:
+    site = data.get("site")
+    if not isinstance(site, str) or not 0 < len(site) <= MAX_SITE:
+        raise Rejection(400, "invalid_site", "site is a host name")
+    return site.lower()
+
+
+def _unit(data: dict, direction: str) -> copying.Unit:
+    table = data.get("table")
+    if table not in copying.BY_NAME or direction not in copying.BY_NAME[table].directions:
+        raise Rejection(400, "invalid_table", "table is one the plan named")
+    key = data.get("key", "")
+    if not isinstance(key, str) or len(key) > 10:
+        raise Rejection(400, "invalid_key", "key is the plan's day, month or empty")
+    return copying.Unit(_site(data), table, key)
+
+
+def _count(data: dict, name: str, default: int, most: int) -> int:
+    value = data.get(name, default)
+    if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= most:
+        raise Rejection(400, f"invalid_{name}", f"{name} is a whole number from 0 to {most}")
+    return value
+
+
+async def copy(request: Request, ctx: Context) -> Response:
+    body.check_media_type(request.header("content-type"))
+    data = body.decode_object(await request.read_body(MAX_BODY_BYTES))
+    direction = data.get("direction")
+    if direction not in copying.DIRECTIONS:
+        raise Rejection(400, "invalid_direction", "direction is to-objects or to-d1")
+    step = data.get("step")
+    if step not in STEPS:
+        raise Rejection(400, "invalid_step", "step is " + ", ".join(STEPS))
+    missing = ctx.stores.missing() if ctx.stores is not None else "DB and SITE_STORE"
+    if missing:
+        return json_error(
+            409, "copy_needs_both_stores", f"copying needs both bindings in wrangler.toml; missing: {missing}"
+        )
+    assert ctx.stores is not None
+    d1 = ctx.stores.d1()
+
+    def ends(site: str) -> tuple[Store, Store]:
+        assert ctx.stores is not None
+        objects = ctx.stores.site(site)
+        return (d1, objects) if direction == "to-objects" else (objects, d1)
+
+    if step == "sites":
+        if direction == "to-d1":  # a namespace cannot list its objects: the owner names them
+            raise Rejection(400, "name_the_sites", "objects cannot be listed: give each site to copy back")
+        return json_response({"sites": [r["site"] for r in (await d1.execute(copying.SITES_IN_D1)).rows]})
+    site = _site(data)
+    source, target = ends(site)
+    if step == "plan":
+        counts = await source.batch(copying.plan_statements(direction, site))
+        found = copying.units(direction, site, [r.rows for r in counts])
+        return json_response({"units": [u._asdict() for u in found]})
+    unit = _unit(data, direction)
+    if step == "copy":
+        offset = _count(data, "offset", 0, 10**9)
+        limit = _count(data, "limit", copying.PAGE_ROWS, 2000)
+        return json_response((await copying.copy_page(source, target, unit, offset, limit))._asdict())
+    return json_response(await copying.check(source, target, unit))
