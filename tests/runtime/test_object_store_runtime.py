@@ -138,3 +138,44 @@ def test_without_the_site_store_binding_beacons_answer_503_the_log_says_why_and_
     assert reply.status == 503 and reply.headers["retry-after"]
     assert wait_until(lambda: "[[durable_objects.bindings]]" in proc.output())
     assert request(url, "GET", "/").status == 200
+
+
+def api_answers(url: str, host: str) -> list:
+    out = []
+    for body in (
+        {"date_range": "today", "metrics": ["visitors", "pageviews", "visits", "visit_duration"]},
+        {"date_range": "today", "metrics": ["pageviews", "visitors"], "dimensions": ["event:page"]},
+    ):
+        reply = post_json(url, "/_ff/api/v1/query", body, headers={**BEARER, "Host": host})
+        assert reply.status == 200, reply.text()
+        out.append(reply.json()["results"])
+    return out
+
+
+def test_d1_copied_into_the_objects_twice_answers_the_same_after_the_switch(tmp_path, origin):
+    """On the real local D1 and the runtime's objects: traffic on D1 (both bindings present),
+    tools/copy_store.py twice, then the Worker restarted with STORE = "durable-objects"."""
+    from tools.copy_store import http_post, run
+
+    from support.processes import apply_migrations
+
+    apply_migrations(tmp_path)
+    variables = {"ORIGIN_URL": origin, "DASHBOARD_TOKEN": DASHBOARD_TOKEN}
+    on_d1, url = start_worker(tmp_path, variables, extra_args=("--durable-object", "SITE_STORE:SiteStore"))
+    try:
+        for n in range(4):
+            visit(url, "move.test", n)
+        before = api_answers(url, "move.test")
+        post = http_post(url, DASHBOARD_TOKEN, "/_ff")
+        first = run(post, "to-objects", say=lambda _: None)
+        second = run(post, "to-objects", say=lambda _: None)
+    finally:
+        on_d1.stop()
+    assert before[0][0]["metrics"][1] == 4
+    assert first["failed"] == [] and first["written"] > 0
+    assert second["failed"] == [] and second["written"] == 0
+    on_objects, url = start_worker(tmp_path, variables, store="durable-objects")
+    try:
+        assert api_answers(url, "move.test") == before
+    finally:
+        on_objects.stop()
