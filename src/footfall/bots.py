@@ -21,6 +21,8 @@ import re
 from functools import lru_cache
 from typing import NamedTuple
 
+from footfall.wordlist import compile_words, without_browser_tokens
+
 PERSON, AI_ASSISTANT, AI_CRAWLER, SEARCH_CRAWLER, OTHER_BOT, AUTOMATION = (
     "person",
     "ai_assistant",
@@ -38,10 +40,10 @@ PEOPLE = (PERSON, AI_ASSISTANT)
 _AI_ASSISTANT = re.compile(
     r"(?:chatgpt-user|chatgpt-browser|claude-user|perplexity-user|mistralai-user|gemini-user|kimi-user|"
     r"manus-user|amzn-user|meta-externalfetcher|duckassistbot|google-read-aloud|googleagent-mariner|"
-    r"\bdevin)(?:/[\w.]+)?"
+    r"devin(?<!\wdevin))(?:/[\w.]+)?"  # each name starts with a plain character: footfall.wordlist
 )
 # Crawlers gathering pages for AI models and AI search.
-_AI_CRAWLER = re.compile(
+_AI_CRAWLER = compile_words(
     r"gptbot|oai-searchbot|claudebot|claude-searchbot|claude-web|anthropic|"
     r"perplexitybot|ccbot|google-extended|googleother|google-cloudvertexbot|gemini-ai|bard-ai|"
     r"bytespider|amazonbot|amzn-searchbot|applebot-extended|meta-externalagent|facebookbot|cohere|"
@@ -53,7 +55,7 @@ _AI_CRAWLER = re.compile(
     r"udv-ai|ias[ _](?:crawler|wombles)|novaact|liner ?bot|poggio|bigsur\.ai|character-ai|"
     r"google-notebooklm|google-pinpoint|githubcopilot"
 )
-_SEARCH_CRAWLER = re.compile(
+_SEARCH_CRAWLER = compile_words(
     r"googlebot|google-inspectiontool|storebot-google|adsbot-google|"
     r"mediapartners-google|apis-google|bingbot|bingpreview|msnbot|adidxbot|"
     r"duckduckbot|duckduckgo-favicons-bot|yandex(?!search)\w*/|yandexadditional|baiduspider|"
@@ -61,25 +63,30 @@ _SEARCH_CRAWLER = re.compile(
     r"yeti/|naverbot|coccocbot|360spider|yisouspider|daumoa|sputnikbot|"
     r"bravebot|kagibot|marginaliasearch|ecosiabot"
 )
-_AUTOMATION = re.compile(
+_AUTOMATION = compile_words(
     r"headlesschrome|phantomjs|selenium|webdriver|puppeteer|playwright|"
     r"slimerjs|htmlunit|jsdom|zombie\.js|cypress|\bsplash\b|ghost inspector|ptst/"
 )
 # Words and tools browsers never put in a user agent (looked for outside the platform comment).
-_OTHER_BOT = re.compile(
+_OTHER_BOT = compile_words(
     r"bot\b|bot[/_;-]|robot|crawl|spider|slurp|scrap|fetch|archiv|check|monitor|scan|preview|"
     r"validat|lighthouse|indexer|search ?bot|\bseo\b|seo\w*(?:bot|spider|crawler)|analy[sz]|metrics|"
     r"feed|rss|reader|probe|capture|render|screenshot|snapshot|sitemap|extract|download|proxy/|"
-    r"https?[-_]?client|curl|wget|python|java/\d|^java|go-http|okhttp|libwww-perl|perl/|ruby/|^ruby|\bphp/|"
-    r"^php|node-fetch|node\.js|^node|axios|undici|aiohttp|httpx|requests|urllib|apache|jakarta|"
-    r"dart:io|^dart|\brust[/-]|reqwest|winhttp|postman|insomnia|headless|"
+    r"https?[-_]?client|curl|wget|python|java/\d|go-http|okhttp|libwww-perl|perl/|ruby/|\bphp/|"
+    r"node-fetch|node\.js|axios|undici|aiohttp|httpx|requests|urllib|apache|jakarta|"
+    r"dart:io|\brust[/-]|reqwest|winhttp|postman|insomnia|headless|"
     r"agent\b|-agent|inspector|optimi[sz]er|auditor|advisor|verif|favicon|synthetic|"
-    # URLs and e-mail addresses (a contact for the site owner), and domains as product names.
-    r"https?://|\bwww\.|[a-z][a-z0-9-]*\.(?:com|net|org|io|fr|gy|ai|me|co)\b(?!\.)|[\w.+-]@[a-z][\w-]*\.[a-z]"
+    # URLs and e-mail addresses (a contact for the site owner).
+    r"https?://|\bwww\."
+)
+# Kept apart from the word list above, whose alternatives all start with a plain character
+# (footfall.wordlist): HTTP libraries named first, domains as product names, e-mail addresses.
+_OTHER_BOT_SHAPES = re.compile(
+    r"^(?:java|ruby|php|node|dart)|[a-z][a-z0-9-]*\.(?:com|net|org|io|fr|gy|ai|me|co)\b(?!\.)|[\w.+-]@[a-z][\w-]*\.[a-z]"
 )
 # Monitoring, audit, performance, SEO and security services, previewers and fetchers that
 # otherwise dress as a browser: their names, wherever they stand (platform comment included).
-_NAMED_TOOLS = re.compile(
+_NAMED_TOOLS = compile_words(
     r"pagespeed|page speed|gtmetrix|pingdom|uptime|dareboost|datanyze|silktide|hotjar|hardenize|"
     r"securityheaders|collapsify|marketgoo|sindup|testlocally|rigor\b|attracta|trendsmap|evc-batch|"
     r"appinsights|retroliste|upday|watchtowr|foregenix|geedo|newsai|playstore-google|readable/|dlc/|"
@@ -97,12 +104,10 @@ _NAMED_TOOLS = re.compile(
 _PLATFORM_COMMENT = re.compile(
     r"^(?:mozilla|opera)/\d\.\d+ ?\((?!compatible[;)])(?:[^()]|\([^()]*\))*\)|^mozilla/4\.0 \(compatible; msie [^()]*\)"
 )
-_COMMENT_BOT = re.compile(
-    r"crawl|spider(?! \d)|scrap|check|https?://|https?-?client|[\w.+-]@[a-z][\w-]*\.[a-z]|[a-z][a-z0-9-]*\.(?:com|net|org|io|co)\b(?!\.)|"
-    r"bot[/;)]|-agent"
-)
+_COMMENT_BOT = compile_words(r"crawl|spider(?! \d)|scrap|check|https?://|https?-?client|bot[/;)]|-agent")
+_COMMENT_BOT_SHAPES = re.compile(r"[\w.+-]@[a-z][\w-]*\.[a-z]|[a-z][a-z0-9-]*\.(?:com|net|org|io|co)\b(?!\.)")
 # Words every browser's user agent has somewhere: the platform it runs on.
-_PLATFORM = re.compile(
+_PLATFORM = compile_words(
     r"windows|linux|android|mac|iphone|ipad|ipod|x11|cros|symbian|series ?[46]0|blackberry|bb10|"
     r"playstation|nintendo|tizen|kaios|mobile|tablet|smart-?tv|web0s|webos|java|midp|j2me|bsd|sunos|"
     r"haiku|beos|amiga|os/2|risc|syllable|brew|hp-ux|irix|qnx|aix|unix|openvms|win(?:98|95|nt|32|64)|"
@@ -195,17 +200,21 @@ class Signals(NamedTuple):
 def _bot_traits(ua: str, structure: bool = True) -> str | None:
     """The reason a lower-cased user agent is not a person's, or None. `structure`: also judge
     its comments (an assistant's own user agent is built that way and judged apart)."""
-    if _AI_CRAWLER.search(ua):
+    words = without_browser_tokens(ua)
+    if _AI_CRAWLER.search(words):
         return "ua:ai-crawler"
-    if _SEARCH_CRAWLER.search(ua):
+    if _SEARCH_CRAWLER.search(words):
         return "ua:search-crawler"
-    if _AUTOMATION.search(ua):
+    if _AUTOMATION.search(words):
         return "ua:automation"
-    if _NAMED_TOOLS.search(ua):
+    if _NAMED_TOOLS.search(words):
         return "ua:named-tool"
     platform = _PLATFORM_COMMENT.match(ua)
-    rest = ua[platform.end() :] if platform else ua
-    if (platform and _COMMENT_BOT.search(platform.group())) or _OTHER_BOT.search(rest):
+    rest = without_browser_tokens(ua[platform.end() :]) if platform else words
+    comment = platform.group() if platform else ""
+    if (comment and (_COMMENT_BOT.search(comment) or _COMMENT_BOT_SHAPES.search(comment))) or (
+        _OTHER_BOT.search(rest) or _OTHER_BOT_SHAPES.search(rest)
+    ):
         return "ua:bot-token"
     if not structure:
         return None
