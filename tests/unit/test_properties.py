@@ -12,8 +12,17 @@ from hypothesis import strategies as st
 from app import routing
 from app.routes import ROUTES
 from footfall import auth, body, bots, channels, payload, periods, stats, upstream, useragent, visitors
-from footfall.errors import ConfigError, Rejection
-from footfall.limits import EVENT_TYPES, HEARTBEAT_DELTAS, MAX_ANCHOR_TEXT, MAX_PATH, MAX_REFERRER, MAX_URL
+from footfall.errors import ConfigError, Ignored, Rejection
+from footfall.limits import (
+    EVENT_TYPES,
+    HEARTBEAT_DELTAS,
+    MAX_ANCHOR_TEXT,
+    MAX_PATH,
+    MAX_REFERRER,
+    MAX_SCROLL_PERCENT,
+    MAX_TOTAL_SECONDS,
+    MAX_URL,
+)
 from footfall.settings import Origin, parse_settings
 
 settings.register_profile("footfall", max_examples=300, deadline=None)
@@ -41,10 +50,13 @@ FIELDS = {
     | JSON
     | st.builds(lambda u, h: f"https://{u}@{h}/x", st.text(max_size=12), st.sampled_from(["a.example", "[::1]:80"])),
     "delta": st.sampled_from([1, 5, 30, 0, 2, -5, True, 5.0, "5"]) | JSON,
-    "total": st.integers() | JSON,
+    # The tracker sends fractional seconds and percentages (client/src/engagement.js).
+    "total": st.integers() | st.floats() | JSON,
+    "scroll": st.integers() | st.floats() | JSON,
     "type": st.sampled_from(sorted(EVENT_TYPES)) | st.text(max_size=10),
     "name": st.text(max_size=70) | JSON,
-    "url": st.text(max_size=2100) | st.sampled_from(["https://a.example/x", "mailto:a@b.c", "tel:+1"]),
+    "url": st.text(max_size=2100)
+    | st.sampled_from(["https://a.example/x", "mailto:a@b.c", "tel:+1", "javascript:void(0)", "data:,x"]),
     "anchor_text": st.text(max_size=3000) | JSON,
     "seq": st.integers() | JSON,
 }
@@ -81,6 +93,9 @@ def test_page_load(data):
     except Rejection as r:
         assert r.status == 400 and r.code.startswith("invalid_")
         return
+    except Ignored:  # a monitor's page (knownBot=1)
+        assert "knownBot=1" in data["page"]
+        return
     assert record.path.startswith("/") and len(record.path) <= MAX_PATH and no_controls(record.path)
     assert record.referrer is None or (len(record.referrer) <= MAX_REFERRER and "?" not in record.referrer)
     assert set(record.utm) <= {"utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content"}
@@ -99,7 +114,8 @@ def test_heartbeat(data):
     # Either the original form (a whitelisted delta) or the running total alone (delta 0).
     assert record.delta in HEARTBEAT_DELTAS or (record.delta == 0 and record.total is not None)
     assert type(record.delta) is int
-    assert record.total is None or record.total >= record.delta
+    assert record.total is None or (type(record.total) is int and record.delta <= record.total <= MAX_TOTAL_SECONDS)
+    assert record.scroll is None or (type(record.scroll) is int and 0 <= record.scroll <= MAX_SCROLL_PERCENT)
 
 
 @given(BODIES, st.frozensets(st.text(max_size=10), max_size=3))
@@ -109,7 +125,11 @@ def test_event(data, names):
     except Rejection as r:
         assert r.status == 400
         return
+    except Ignored:  # a link to no web page, mailto: or tel: address
+        assert urlsplit(data["url"].strip()).scheme.lower() not in ("http", "https", "mailto", "tel")
+        return
     assert record.type in EVENT_TYPES
+    assert record.type not in ("outbound", "download") or urlsplit(record.url).scheme.lower() in ("http", "https")
     assert record.url is None or (len(record.url) <= MAX_URL and no_controls(record.url))
     assert record.anchor_text is None or (
         len(record.anchor_text) <= MAX_ANCHOR_TEXT and no_controls(record.anchor_text)
