@@ -162,7 +162,7 @@ _TV = compile_words(
     # Operators' boxes and signage players that name their middleware instead of a model:
     # Infomir MAG (stbapp), Vestel's MB9x Opera, Sky's GW-/MR-Device, YouView, BrightSign, TiVo.
     r"stbapp|libvlc|mb9\d/|gw-device|mr-device|\(sky,|astro;|virginmedia|sagemcom|"
-    r"hybridcast|kreatv|brightsign|tivo|vizio|youview|webtv|inettvbrowser|\bstv\b"
+    r"hybridcast|kreatv|brightsign|\btivo|vizio|youview|webtv|inettvbrowser|\bstv\b"
 )
 _TV_MODEL = compile_words(
     # TV sets name their screen: a diagonal in inches opening the model (BBK 32LEX-7127, Kivi
@@ -175,21 +175,22 @@ _TV_MODEL = compile_words(
     # ever a box in Matomo's fixtures (A95X, H96, X96, T95, Vontar, Zidoo, Nexon, MyGica, ...).
     r"a95x|\bh96(?!\d)|\bx96(?!\d)|\bt95(?!\d)|vontar|zidoo|nexon|mygica|invin|gtking|evpad|tanix|mecool|"
     r"magicsee|\bminix|pendoo|\bmk[89]0|ozone ?hd|andowl|\ba5x\b|\bct-8\d{3}|amigo7|atom-\d|formuler|"
-    r"\bkm\d{1,2}pro|skystream|rombica|dolamee|selenga|eled-|magenta|-stream|\bott\b|stb\d|sdstb|\bmag\d{3}"
+    r"\bkm\d{1,2}pro|skystream|rombica|dolamee|selenga|eled-|magenta|-stream|\bott\b|stb\d|sdstb|\bmag\d{3}|polar_|tdtv|vmp-|vorke"
 )
 # Phones and what a phone is used as: watches and VR headsets count with phones.
 _WEARABLE = compile_words(r"watchos|watch\d,|wear ?os|oculusbrowser|\bquest\b|\bvr\b")
+# Coolpad is a maker of phones whose name ends in "pad" (18 phones, no tablet in the fixtures).
 _TABLET = compile_words(
-    r"ipad|tablet|kindle|silk/|playbook|\btab\b|tab[ _-]?\d|sm-[tpx]\d|gt-p\d|pad\b|mediapad|"
+    r"ipad|tablet|kindle|silk/|playbook|\btab\b|tab[ _-]?\d|sm-[tpx]\d|gt-p\d|pad\b(?<!coolpad)|mediapad|"
     r"matepad|\bmid[ _-]?\d|kobo|pocketbook|\bnook|tolino|e-?reader|\bkf[a-z]{2,6}\b|surface duo"
 )
 _TABLET_MODEL = compile_words(
     # Tablet lines whose browsers still say "Mobile", by the prefix their model numbers share:
     # Lenovo TB-/TB3-/YT- (Tab, Yoga Tab), Prestigio PMT (MultiPad), Lexibook MFC, 3Q's
-    # QS0/RC0/MT0 + screen inches, Onyx Boox MC_. Each prefix names only tablets in Matomo's
+    # QS0/RC0/MT0 + screen inches, Onyx Boox MC_, AllDocube iPlay. Each prefix names only tablets in Matomo's
     # fixtures (0 phones among them).
     r"\btb\d?-|\btb\d{3}[a-z]|\byt\d?-|pmt\d|\bmfc\d|\bqs0\d|\brc0\d|\bmt0\d|\bmc_|"
-    r"\bmito t|readboy|\btz\d|numy|\bkob|tpc\d|\brmd-|\bnabi|\bplane\b"
+    r"\bmito t|readboy|\btz\d|numy|\bkob|tpc\d|\brmd-|\bnabi|\bplane\b|iplay"
 )
 _MOBILE = compile_words(
     r"iphone|ipod|mobile|windows phone|blackberry|opera mini|midp|cldc|symbian|series ?[46]0|maui|"

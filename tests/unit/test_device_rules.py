@@ -32,6 +32,11 @@ RULES = [
         400,
         0,
     ),
+    ("Polar, TopDevice, Vorke TVs and boxes", r"polar_|tdtv|vorke", TV, 30, 0),
+    ("AllDocube iPlay tablets", r"android.*iplay", TABLET, 8, 0),
+    # TiVo names itself; Positivo's tablets have "tivo" inside their maker's name.
+    ("Positivo tablets are not TiVo boxes", r"positivo.*applewebkit", TABLET, 8, 30),
+    ("Coolpad phones are not pads", r"coolpad.*mobile", MOBILE, 15, 0),
     ("Chromebooks and PCs running Android", r"android.*(?:chromebook|latitude|inspiron|elitebook)", DESKTOP, 20, 1),
 ]
 
