@@ -11,12 +11,12 @@ import subprocess
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench import capacity, corpora, dashboard_rows, load, modes, parser_cost, requests, suite, tracker_size
+from bench import capacity, corpora, dashboard_rows, load, modes, parser_cost, requests, stores, suite, tracker_size
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
-SECTIONS = [requests, capacity, modes, tracker_size, dashboard_rows, load, corpora, parser_cost, suite]
+SECTIONS = [requests, capacity, stores, modes, tracker_size, dashboard_rows, load, corpora, parser_cost, suite]
 
 
 def machine() -> str:
