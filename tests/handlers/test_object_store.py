@@ -308,3 +308,18 @@ def test_a_write_the_cursor_counts_no_rows_for_still_sets_the_alarm():
     headers = {"user-agent": CHROME, "accept-language": "en"}
     assert app.post("/_ff/init", {"uuid": uid(1), "page": "/", "referrer": ""}, headers=headers).status == 204
     assert obj.storage.alarm is not None
+
+
+@pytest.mark.parametrize("period", ["today", "7d", "30d", "91d", "12mo", "all"])
+def test_a_dashboard_view_is_two_calls_to_its_object_whatever_the_period(period):
+    # One object per site, so a view fans out to nothing: 2 RPC calls (docs/ARCHITECTURE.md),
+    # far under the free plan's 50 subrequests a request.
+    app = make("objects")
+    seed(app)
+    obj = app.store.object(SITE)
+    obj.calls.clear()
+    assert app.get(f"/_ff/dashboard?period={period}", headers=BEARER).status == 200
+    assert obj.calls == ["batch", "batch"]
+    obj.calls.clear()
+    assert app.post("/_ff/api/v1/query", {**QUERIES["pages"], "date_range": period}, headers=BEARER).status == 200
+    assert obj.calls == ["batch"]
