@@ -14,7 +14,7 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const SDK = path.join(ROOT, '.venv/lib/python3.11/site-packages/workers');
 const config = JSON.parse(fs.readFileSync(process.argv[2], 'utf8'));
 const SAME_UA = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
-const ROUNDS = 20;
+const ROUNDS = 30;
 const BATCH = 50;
 const WARMUP = 100;
 
