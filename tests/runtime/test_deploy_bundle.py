@@ -38,3 +38,5 @@ def test_deploy_dry_run_bundles_every_module(tmp_path):
     }
     assert expected <= bundled, sorted(expected - bundled)
     assert "assets/tracker.py" in bundled and "entry.py" in bundled
+    # The migrations as Python, for STORE = "durable-objects" (tools/schema-module.mjs).
+    assert "assets/schema.py" in bundled

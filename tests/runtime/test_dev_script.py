@@ -5,6 +5,7 @@ error instead of printing "Ready" in front of a site that is not there."""
 import os
 import signal
 import socket
+import sqlite3
 import subprocess
 import time
 
@@ -14,7 +15,7 @@ from support.http import request
 from support.processes import ROOT, free_port
 
 
-def run_dev(tmp_path, port: int, timeout: float = 90):
+def run_dev(tmp_path, port: int, timeout: float = 90, store: str | None = None):
     """tools/dev.sh in a process group of its own; (return code or None, output so far)."""
     env = {
         **os.environ,
@@ -25,6 +26,9 @@ def run_dev(tmp_path, port: int, timeout: float = 90):
     }
     env.pop("DEMO_PORT", None)
     env.pop("ORIGIN_URL", None)
+    env.pop("STORE", None)
+    if store is not None:
+        env["STORE"] = store
     proc = subprocess.Popen(
         ["bash", "tools/dev.sh"],
         cwd=ROOT,
@@ -109,3 +113,38 @@ def test_a_demo_site_that_cannot_start_stops_make_dev_with_its_error(tmp_path):
     finally:
         stop(proc)
         taken.close()
+
+
+def test_make_dev_store_durable_objects_keeps_a_beacon_in_the_sites_object(tmp_path):
+    port = free_port_pair()
+    proc = run_dev(tmp_path, port, store="durable-objects")
+    try:
+        out = read_until(proc, ("Ready on",), 90)
+        assert "Ready on" in out and "SITE_STORE" in out, out
+        base = f"http://127.0.0.1:{port}"
+        headers = {
+            "Content-Type": "application/json",
+            "Origin": base,
+            "User-Agent": "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0",
+            "Accept-Language": "en",
+        }
+        body = b'{"uuid": "00000000-0000-4000-8000-000000000001", "page": "/", "referrer": ""}'
+        assert request(base, "POST", "/_ff/init", body, headers).status == 204
+        files = list((tmp_path / "v3" / "do").rglob("*.sqlite"))
+        assert len(files) == 1
+        con = sqlite3.connect(f"file:{files[0]}?mode=ro", uri=True)
+        try:
+            assert con.execute("SELECT COUNT(*) FROM pageviews").fetchone() == (1,)
+        finally:
+            con.close()
+    finally:
+        stop(proc)
+
+
+def test_make_dev_refuses_an_unknown_store(tmp_path):
+    proc = run_dev(tmp_path, free_port_pair(), store="postgres")
+    try:
+        out = read_until(proc, ("Ready on",), 30)
+        assert proc.wait(10) == 2 and "STORE=postgres: use d1 or durable-objects" in out
+    finally:
+        stop(proc)
