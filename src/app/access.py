@@ -13,7 +13,7 @@ from footfall.store import Store
 
 
 class Access(Enum):
-    BEACON = "beacon"  # anyone, from this site's pages or an allowed origin (CORS)
+    BEACON = "beacon"  # anyone, from this site's pages or an allowed origin (beacon_from_own_pages)
     PUBLIC = "public"  # anyone
     OWNER = "owner"  # the owner only
     # The owner, or anyone for a site in PUBLIC_SITES when DASHBOARD_PUBLIC (the handler checks
@@ -53,6 +53,26 @@ def same_origin(request: Request) -> bool:
     """A form POST must come from a page of this site (SameSite=Strict is the first line).
     No Origin: not a browser form post (curl, scripts), and the token itself is the check."""
     return body.origin_allowed(request.header("origin"), request.url, frozenset())
+
+
+def beacon_from_own_pages(request: Request, settings: Settings) -> bool:
+    """Whether a beacon comes from this site's own pages or an origin in CORS_ORIGINS, or from
+    no browser page at all (no Origin: curl, scripts; the body's checks still apply).
+
+    `Origin: null` alone does not say where a beacon comes from. A page opened from disk sends
+    it, and so does a page of this site served with `Referrer-Policy: no-referrer` (header or
+    <meta>) in a browser that follows the Fetch standard there: a POST whose mode is not "cors"
+    (sendBeacon with text/plain is "no-cors") carries `Origin: null` under that policy
+    (https://fetch.spec.whatwg.org/#append-a-request-origin-header). Firefox 153 does so;
+    Chromium 156 sends the page's origin. `Sec-Fetch-Site` tells the two apart: the browser
+    sets it (a forbidden header name: no page can) and says `same-origin` only when the page
+    has the request's own origin; a file: page says `cross-site`. Browsers send it to https
+    and localhost addresses only (Chrome 76, Firefox 90, Safari 16.4), so on a plain http site
+    such a beacon stays refused. tests/browser/test_referrer_policy.py measures both browsers."""
+    origin = request.header("origin")
+    if body.origin_allowed(origin, request.url, settings.cors_origins):
+        return True
+    return origin == "null" and request.header("sec-fetch-site") == "same-origin"
 
 
 def public_site(settings: Settings, site: str) -> bool:

@@ -15,7 +15,6 @@ from app import access, guards
 from app.access import Access
 from app.context import Context
 from app.http import Request, Response, json_error, rejection_response
-from footfall.body import origin_allowed
 from footfall.errors import ConfigError, Rejection
 from footfall.log import log
 from footfall.store import StorageError
@@ -123,13 +122,9 @@ async def _beacon(route: Route, request: Request, ctx: Context) -> Response:
         return preflight(request, ctx)
     if request.method not in route.methods:
         return _method_not_allowed(route)
-    if not _from_own_pages(request, ctx):
+    if not access.beacon_from_own_pages(request, ctx.settings):
         return json_error(403, "foreign_origin", "beacons are accepted from this site's own pages only")
     return await _run(route, request, ctx)
-
-
-def _from_own_pages(request: Request, ctx: Context) -> bool:
-    return origin_allowed(request.header("origin"), request.url, ctx.settings.cors_origins)
 
 
 def _method_not_allowed(route: Route) -> Response:

@@ -33,6 +33,41 @@ def test_a_beacon_is_accepted_only_from_the_requests_own_origin(app, origin, sta
     assert app.count("pageviews") == (1 if status == 204 else 0)
 
 
+# What browsers send, measured with a sendBeacon on page load (Chromium 156, Firefox 153 ESR):
+# a page served with Referrer-Policy: no-referrer (header or <meta>) sends Origin: null and
+# Sec-Fetch-Site: same-origin in Firefox, its own origin in Chromium; a page opened from disk
+# sends Origin: null and Sec-Fetch-Site: cross-site in both, as does a sandboxed frame in
+# Chromium. tests/browser/test_referrer_policy.py runs the first in both browsers.
+@pytest.mark.parametrize(
+    "origin, fetch_site, status",
+    [
+        pytest.param("null", "same-origin", 204, id="no-referrer-page-of-this-site"),
+        pytest.param("null", "cross-site", 403, id="file-page-or-sandboxed-frame"),
+        pytest.param("null", "same-site", 403, id="null-from-a-sibling-host"),
+        pytest.param("null", "none", 403, id="null-user-initiated"),
+        pytest.param("null", None, 403, id="null-without-fetch-metadata"),
+        pytest.param("null", "same-origin, same-origin", 403, id="null-with-a-doubled-header"),
+        pytest.param("https://evil.example", "same-origin", 403, id="foreign-origin-wins-over-the-metadata"),
+        pytest.param("https://example.com", "cross-site", 204, id="own-origin-decides-without-the-metadata"),
+        pytest.param(None, "cross-site", 204, id="no-origin-not-a-browser-page"),
+    ],
+)
+def test_origin_null_is_accepted_only_when_the_browser_says_same_origin(app, origin, fetch_site, status):
+    headers = {**PERSON_HEADERS, "origin": origin, "sec-fetch-site": fetch_site}
+    reply = app.post("/_ff/init", PAGE_LOAD, headers=headers)
+    assert reply.status == status
+    assert app.count("pageviews") == (1 if status == 204 else 0)
+
+
+def test_origin_null_from_this_sites_page_counts_on_every_beacon(app):
+    headers = {**PERSON_HEADERS, "origin": "null", "sec-fetch-site": "same-origin"}
+    assert app.post("/_ff/init", PAGE_LOAD, headers=headers).status == 204
+    assert app.post("/_ff/heartbeat", {"uuid": UUID, "total": 12}, headers=headers).status == 204
+    event = {"uuid": UUID, "type": "outbound", "page": "/", "url": "https://example.org/", "seq": 1}
+    assert app.post("/_ff/event", event, headers=headers).status == 204
+    assert app.count("events") == 1
+
+
 @pytest.mark.parametrize(
     "url_host, origin, status",
     [
