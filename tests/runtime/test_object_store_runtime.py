@@ -179,3 +179,27 @@ def test_d1_copied_into_the_objects_twice_answers_the_same_after_the_switch(tmp_
         assert api_answers(url, "move.test") == before
     finally:
         on_objects.stop()
+
+
+def test_collection_keeps_its_rules_in_an_object(objects_worker):
+    """Exact counts, idempotent retries and the largest total, on the runtime's objects."""
+    proc, url, state = objects_worker
+    host = "rules.test"
+    headers = {"Host": host, "User-Agent": CHROME, "Accept-Language": "en", "Sec-Fetch-Mode": "no-cors"}
+    uuid = new_uuid()
+    for _ in range(2):  # a retried /init stores one page load
+        reply = post_json(url, "/_ff/init", {"uuid": uuid, "page": "/r", "referrer": ""}, headers=headers)
+        assert reply.status == 204
+    request(url, "GET", "/__clock?advance_ms=40000")
+    for total in (30, 10, 30):  # late and repeated beacons: the largest total stands
+        assert post_json(url, "/_ff/heartbeat", {"uuid": uuid, "total": total}, headers=headers).status == 204
+    event = {"uuid": new_uuid(), "type": "outbound", "url": "https://example.org/", "seq": 1, "page": "/r"}
+    assert post_json(url, "/_ff/event", event, headers=headers).status == 401  # no such page load
+    path = next(
+        p
+        for p in (state / "v3" / "do" / "footfall-SiteStore").glob("*.sqlite")
+        if read(p, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'pageviews'") == [(1,)]
+        and read(p, "SELECT COUNT(*) FROM pageviews WHERE site = ?", (host,)) != [(0,)]
+    )
+    assert read(path, "SELECT COUNT(*), MAX(seconds) FROM pageviews") == [(1, 30)]
+    assert read(path, "SELECT COUNT(*) FROM events") == [(0,)]
