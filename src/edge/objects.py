@@ -19,9 +19,8 @@ from app.context import localized
 from assets.schema import MIGRATIONS
 from edge.d1 import D1Store
 from edge.zones import offset_at
-from footfall import maintenance
 from footfall.log import log
-from footfall.objects import InObjectStore, ObjectStore, SiteDatabase, StorageApi
+from footfall.objects import ObjectStore, SiteDatabase, StorageApi
 from footfall.settings import VARIABLES, parse_settings
 from footfall.store import RetryOnce, StorageError, Store
 
@@ -120,9 +119,8 @@ class SiteStore(DurableObject):
             values[name] = None if value is None else str(value)
         settings = localized(parse_settings(values), now_ms, offset_at)
         try:
-            await maintenance.run(InObjectStore(self.database), settings, now_ms)
+            await self.database.on_alarm(settings, now_ms)
         except Exception:
             # Logged, then raised: the runtime retries a failed alarm (with backoff).
             log("error", "maintenance failed", traceback=traceback.format_exc())
             raise
-        await self.database.after_maintenance()

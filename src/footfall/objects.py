@@ -17,6 +17,8 @@ import json
 from collections.abc import Callable, Iterable
 from typing import Any, NamedTuple, Protocol
 
+from footfall import maintenance
+from footfall.settings import Settings
 from footfall.store import Result, Statement, StorageError
 
 # The hour's minute the alarm rings at, as the cron trigger's "17 * * * *" (wrangler.toml):
@@ -246,15 +248,17 @@ class SiteDatabase:
             await self._storage.set_alarm(next_alarm_ms(self._clock_ms()))
         self._alarm_set = True
 
-    async def after_maintenance(self) -> bool:
-        """Called at the end of the alarm: ring again while raw rows are left (a day still to
-        roll up, rows still to purge); else stay quiet until the next write sets one."""
+    async def on_alarm(self, settings: Settings, now_ms: int) -> dict:
+        """The object's alarm: this site's maintenance, then the next alarm while raw rows are
+        left (a day still to roll up, rows still to purge); else quiet until a write sets one.
+        The alarm that rang is gone, so a failure here (raised: the runtime retries the alarm)
+        leaves the next write to set another."""
         self._alarm_set = False
-        left = bool(self._storage.exec(RAW_ROWS_LEFT, ()).rows[0]["left"])
-        if left:
+        summary = await maintenance.run(InObjectStore(self), settings, now_ms)
+        if self._storage.exec(RAW_ROWS_LEFT, ()).rows[0]["left"]:
             await self._storage.set_alarm(next_alarm_ms(self._clock_ms()))
             self._alarm_set = True
-        return left
+        return summary
 
 
 class ObjectStore:

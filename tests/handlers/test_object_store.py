@@ -323,3 +323,25 @@ def test_a_dashboard_view_is_two_calls_to_its_object_whatever_the_period(period)
     obj.calls.clear()
     assert app.post("/_ff/api/v1/query", {**QUERIES["pages"], "date_range": period}, headers=BEARER).status == 200
     assert obj.calls == ["batch"]
+
+
+def test_after_a_failed_alarm_the_next_write_sets_another():
+    # The alarm that rang is gone; if its maintenance fails (and the runtime gives up retrying),
+    # the object must not go on believing an alarm is set.
+    app = make("objects")
+    seed(app)
+    obj = app.store.object(SITE)
+    real = obj.storage.sql.exec
+    obj.storage.sql.exec = lambda query, *b: (
+        (_ for _ in ()).throw(RuntimeError("disk I/O error"))
+        if ("done_until FROM maintenance" in query)
+        else real(query, *b)
+    )
+    app.advance(2 * DAY_MS)
+    with pytest.raises(StorageError):
+        app.run_maintenance()
+    assert obj.storage.alarm is None
+    obj.storage.sql.exec = real
+    headers = {"user-agent": CHROME, "accept-language": "en"}
+    assert app.post("/_ff/init", {"uuid": uid(50), "page": "/", "referrer": ""}, headers=headers).status == 204
+    assert obj.storage.alarm is not None

@@ -15,8 +15,7 @@ a `SiteDatabase` on a FakeStorage of its own, as each site is an object of its o
 import sqlite3
 from collections.abc import Callable
 
-from footfall import maintenance
-from footfall.objects import InObjectStore, ObjectStore, SiteDatabase, StorageApi
+from footfall.objects import ObjectStore, SiteDatabase, StorageApi
 from footfall.settings import Settings
 from footfall.store import RetryOnce
 
@@ -173,8 +172,7 @@ class ObjectsStore:
             if obj.storage.alarm is None or obj.storage.alarm > now_ms:
                 continue
             obj.storage.alarm = None  # during alarm(), getAlarm() is null
-            summaries[site] = await maintenance.run(InObjectStore(obj.database), settings, now_ms)
-            await obj.database.after_maintenance()
+            summaries[site] = await obj.database.on_alarm(settings, now_ms)
         return summaries
 
 
