@@ -332,11 +332,13 @@ def test_after_a_failed_alarm_the_next_write_sets_another():
     seed(app)
     obj = app.store.object(SITE)
     real = obj.storage.sql.exec
-    obj.storage.sql.exec = lambda query, *b: (
-        (_ for _ in ()).throw(RuntimeError("disk I/O error"))
-        if ("done_until FROM maintenance" in query)
-        else real(query, *b)
-    )
+
+    def broken(query, *bindings):
+        if "done_until FROM maintenance" in query:
+            raise RuntimeError("disk I/O error")
+        return real(query, *bindings)
+
+    obj.storage.sql.exec = broken
     app.advance(2 * DAY_MS)
     with pytest.raises(StorageError):
         app.run_maintenance()
