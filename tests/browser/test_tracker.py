@@ -375,7 +375,9 @@ def test_a_preview_on_another_origin_is_refused_and_nothing_is_stored(page, prev
 
 
 def test_a_file_page_is_refused_and_nothing_is_stored(page, worker, db, tmp_path):
-    # A page opened from disk has an opaque origin: its beacons say Origin: null.
+    # A page opened from disk has an opaque origin: its beacons say Origin: null, and
+    # Sec-Fetch-Site: cross-site (Chromium 156), unlike a no-referrer page of the site itself
+    # (same-origin; tests/browser/test_referrer_policy.py).
     saved = tmp_path / "index.html"
     saved.write_text(preview_page(worker))
     beacons = Beacons(page)
