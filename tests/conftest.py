@@ -38,8 +38,6 @@ def worker_process(state, origin):
             "ORIGIN_URL": origin,
             "EVENT_NAMES": "signup,newsletter",
             "DASHBOARD_TOKEN": DASHBOARD_TOKEN,
-            # The demo site carries no tag (zero-touch): the Worker adds it, with this option.
-            "TAG_ATTRIBUTES": "data-allow-localhost",
         },
     )
     yield proc, url

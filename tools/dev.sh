@@ -15,8 +15,7 @@ if [ -n "${SITE_DIR:-}" ]; then
     echo "[dev] SITE_DIR=$SITE_DIR is not a directory" >&2
     exit 2
   fi
-  # Local pages are served from 127.0.0.1, which the tracker skips unless told otherwise.
-  node tools/site/inject.mjs "$SITE_DIR" .wrangler/site --prefix "$PREFIX" --attr data-allow-localhost=
+  node tools/site/inject.mjs "$SITE_DIR" .wrangler/site --prefix "$PREFIX"
   args+=(--assets .wrangler/site --run-worker-first "$PREFIX/*" --not-found-handling 404-page)
   echo "[dev] static assets: $SITE_DIR (tagged copy in .wrangler/site); only $PREFIX/* runs the Worker"
 else
@@ -42,7 +41,7 @@ else
     grep -q '^\[demo-origin\] serving' "$demo_log" || { echo "[dev] the demo site did not start in 10 s" >&2; exit 1; }
     origin="http://127.0.0.1:$demo_port"
   fi
-  args+=(--var "ORIGIN_URL:$origin" --var "TAG_ATTRIBUTES:data-allow-localhost")
+  args+=(--var "ORIGIN_URL:$origin")
   echo "[dev] the site behind footfall: $origin (the tracker's tag is added to its pages)"
 fi
 if [ "${TRUST_CLIENT_IP:-}" = "1" ]; then args+=(--trust-client-ip); fi

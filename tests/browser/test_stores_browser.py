@@ -34,7 +34,7 @@ def workers(tmp_path_factory, origin):
         state = tmp_path_factory.mktemp(store)
         if store == "d1":
             apply_migrations(state)
-        variables = {"ORIGIN_URL": origin, "DASHBOARD_TOKEN": DASHBOARD_TOKEN, "TAG_ATTRIBUTES": "data-allow-localhost"}
+        variables = {"ORIGIN_URL": origin, "DASHBOARD_TOKEN": DASHBOARD_TOKEN}
         started[store] = start_worker(state, variables, store=store)
     yield {store: url for store, (_, url) in started.items()}
     for proc, url in started.values():

@@ -277,7 +277,7 @@ def test_spa_navigation_starts_a_new_page_view(page, worker, db):
 
 def test_hash_mode_counts_each_route_with_its_campaign(page, worker, db):
     def hash_mode_html(route):
-        html = route.fetch().text().replace("data-allow-localhost", "data-allow-localhost data-hash")
+        html = route.fetch().text().replace('src="/_ff/script.js"', 'src="/_ff/script.js" data-hash')
         route.fulfill(response=route.fetch(), body=html)
 
     page.route(worker + "/?utm_source=news", hash_mode_html)
@@ -324,7 +324,7 @@ def test_automation_sends_nothing(automation_browser, worker, db):
 
 def test_an_opted_out_visitor_sends_nothing_and_debug_mode_says_why(page, worker):
     def debug_html(route):
-        html = route.fetch().text().replace("data-allow-localhost", "data-allow-localhost data-debug")
+        html = route.fetch().text().replace('src="/_ff/script.js"', 'src="/_ff/script.js" data-debug')
         route.fulfill(response=route.fetch(), body=html)
 
     page.route(worker + "/", debug_html)

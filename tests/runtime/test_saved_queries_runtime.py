@@ -24,7 +24,7 @@ def browsed(tmp_path_factory, origin):
     """A Worker with a database of its own: three people browse the demo site (real time)."""
     state = tmp_path_factory.mktemp("saved")
     apply_migrations(state)
-    proc, url = start_worker(state, {"ORIGIN_URL": origin, "TAG_ATTRIBUTES": "data-allow-localhost"})
+    proc, url = start_worker(state, {"ORIGIN_URL": origin})
     db = LocalDatabase(state)
     journeys = [
         ("198.51.100.21", [("/", "https://www.google.com/"), ("/about/", f"http://{SITE}/")]),

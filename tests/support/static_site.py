@@ -43,7 +43,6 @@ from urllib.parse import unquote, urlsplit
 
 PREFIX = "/_ff"
 TAG = '<script defer src="/_ff/script.js"></script>'
-LOCAL_TAG = '<script defer src="/_ff/script.js" data-allow-localhost=""></script>'
 
 # The pages, by URL path, and the file that holds each.
 PAGES = {
@@ -169,8 +168,8 @@ def _pages() -> dict[str, bytes]:
         ),
         "404.html": _layout("Page not found", "<p>Nothing lives at this address.</p>\n"),
         "500.html": _layout("Something broke", "<p>The server had a bad day.</p>\n"),
-        "tagged/index.html": _layout("Already tagged", para, head_extra=LOCAL_TAG + "\n"),
-        "tagged-in-body/index.html": _layout("Tagged in the body", para + LOCAL_TAG + "\n" + para * 30),
+        "tagged/index.html": _layout("Already tagged", para, head_extra=TAG + "\n"),
+        "tagged-in-body/index.html": _layout("Tagged in the body", para + TAG + "\n" + para * 30),
     }
     encoded = {name: text.encode() for name, text in pages.items()}
     encoded["legacy/latin1.html"] = (
@@ -451,8 +450,6 @@ def tagged_copy(src: Path, out: Path, *attrs: str) -> Path:
 
 MODES = ("proxy", "routes", "assets", "assets+worker-first")
 ASSETS_CONFIG = "examples/wrangler.assets.toml"
-# Pages are served from 127.0.0.1, which the tracker skips unless its tag says otherwise.
-LOCAL_ATTR = "data-allow-localhost="
 
 
 class ModeRun:
@@ -478,7 +475,7 @@ class ModeRun:
         self.origin: str | None = None
         if mode != "origin" and state is None:
             apply_migrations(self.state)
-        variables = {"TAG_ATTRIBUTES": "data-allow-localhost", **(extra_vars or {})}
+        variables = dict(extra_vars or {})
         try:
             if mode in ("proxy", "origin"):
                 origin_proc, origin = start_static_origin(site)
@@ -487,13 +484,13 @@ class ModeRun:
                 if mode == "proxy":
                     self.url = self.worker = self._worker(start_worker, {**variables, "ORIGIN_URL": origin})
             elif mode == "routes":
-                published = tagged_copy(site, work / "published", LOCAL_ATTR)
+                published = tagged_copy(site, work / "published")
                 self.worker = self._worker(start_worker, {**variables, "INJECT_TAG": "false"})
                 zone_proc, self.url = start_static_origin(published, route_to=self.worker)
                 self.origin = self.url
                 self.processes.append(zone_proc)
             elif mode in ("assets", "assets+worker-first"):
-                deployed = tagged_copy(site, work / "deployed", LOCAL_ATTR)
+                deployed = tagged_copy(site, work / "deployed")
                 extra = ["--assets", str(deployed)]
                 if mode == "assets+worker-first":
                     extra += ["--run-worker-first", "true"]
