@@ -5,7 +5,7 @@ Requests per view come from the tracker's schedule: after #10, read from client/
 wire); before, the counts measured in Chromium at fdc999d (issue #10's table, the original
 design's heartbeat-per-interval client with deltas of 1, 5 and 30 s). D1 rows written and read,
 and bytes stored, are D1's own figures (meta.rows_written, rows_read, size_after from the local
-D1 in workerd) for the real statements (footfall.writes) of a simulated day of views.
+D1 in workerd) for the real statements (footfall.collect.writes) of a simulated day of views.
 """
 
 import json
@@ -15,7 +15,7 @@ import tempfile
 import uuid as uuid_module
 from pathlib import Path
 
-from footfall import payload, profile, writes
+from footfall.collect import payload, profile, writes
 from footfall.days import local_day
 from support.processes import ROOT, apply_migrations
 

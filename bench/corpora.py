@@ -23,7 +23,7 @@ from pathlib import Path
 
 import yaml_rs
 
-from footfall import bots, channels, useragent
+from footfall.classify import bots, channels, useragent
 
 ROOT = Path(__file__).resolve().parents[1]
 MODULES = ROOT / "node_modules"

@@ -17,10 +17,10 @@ import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from footfall import insights
-from footfall.funnels import Funnel
-from footfall.goals import parse_goal
-from footfall.rollups import rollup_day
+from footfall.database.rollups import rollup_day
+from footfall.report import insights
+from footfall.report.funnels import Funnel
+from footfall.report.goals import parse_goal
 from support.http import request
 from support.processes import apply_migrations, start_worker
 

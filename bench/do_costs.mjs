@@ -2,7 +2,7 @@
 // runtime's object storage (tools/local-runtime/do-storage.mjs: a SQLite file per object, its
 // cursor's rowsWritten counted as D1 counts them). Reads [name, sql, params] lines (JSON) on
 // stdin; applies migrations/ first, as a SiteStore object does on its first call
-// (src/footfall/objects.py); prints per statement name the rows written and read and the
+// (src/footfall/database/objects.py); prints per statement name the rows written and read and the
 // object's size before and after (sql.databaseSize). Writes the object's file to --file and,
 // right after the migrations, to --baseline. Used by bench/stores.py, beside bench/d1_costs.mjs.
 import fs from 'node:fs';

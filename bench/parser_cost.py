@@ -1,5 +1,5 @@
 """What issue 13's classifier and parser work costs per request: the bot classifier
-(footfall/bots.py) and the user-agent parser (footfall/useragent.py) as they are now beside the
+(footfall/classify/bots.py) and the user-agent parser (footfall/classify/useragent.py) as they are now beside the
 same two modules as they were before #13 (commit BEFORE_13) and before the device-type rules
 (commit BEFORE_RULES).
 
@@ -137,7 +137,7 @@ def markdown(r: dict) -> str:
     lines = [
         "## What #13's classifier and parser cost per request",
         "",
-        f"footfall/bots.py and footfall/useragent.py now, beside the same two modules before #13 "
+        f"footfall/classify/bots.py and footfall/classify/useragent.py now, beside the same two modules before #13 "
         f"(`{BEFORE_13}`, in two copies: their difference is the noise of the run) and before the "
         f"device-type rules (`{BEFORE_RULES}`), each in a copy of today's src/ (`bench/parser_cost.py`). "
         "CPython: µs to classify and parse one user agent (500 Matomo browser user agents). Runtime: "

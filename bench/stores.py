@@ -4,7 +4,7 @@ a million page views cost on the paid plan.
 
 The same statements in both: those of VIEWS proxied page views of one day (bench/capacity.py's
 mix, after #10: a hit, the page load, its heartbeats and one view in ten with an outbound
-click), made by footfall.writes. D1: the local D1 in workerd (bench/d1_costs.mjs; D1's own
+click), made by footfall.collect.writes. D1: the local D1 in workerd (bench/d1_costs.mjs; D1's own
 meta.rows_written). Durable Objects: the local runtime's object storage (bench/do_costs.mjs on
 tools/local-runtime/do-storage.mjs, rowsWritten counted as D1 counts). Bytes by table from
 SQLite's dbstat on each database file, less the same file right after the migrations.
@@ -40,7 +40,7 @@ PRICE = {
     "do_gb_month": 0.20,  # past 5 GB
     "do_request": 0.15 / 1e6,  # past 1 M a month; each RPC call is one
 }
-# Hourly alarms while raw rows are left (footfall.objects): 24 Durable Object requests and 24
+# Hourly alarms while raw rows are left (footfall.database.objects): 24 Durable Object requests and 24
 # rows written (setAlarm is billed as one) a site a day, whatever the traffic.
 ALARMS_PER_DAY = 24
 

@@ -1,5 +1,5 @@
 -- Tracking coverage per day: the person HTML pages the proxy served (304s to a revalidating
--- browser included) that the tracker reported. Matched per visitor and page (footfall/coverage.py),
+-- browser included) that the tracker reported. Matched per visitor and page (footfall/report/coverage.py),
 -- so pages shown again from the browser's cache never lift it above 1. Below 1: visitors with
 -- JavaScript off or an ad blocker.
 SELECT day, SUM(tracked) AS tracked_pages, SUM(hits) AS pages_served,

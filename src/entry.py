@@ -22,10 +22,10 @@ from edge.requests import test_now_ms, to_request
 from edge.responses import to_js_response
 from edge.tasks import WaitUntil
 from edge.zones import offset_at
-from footfall import maintenance
+from footfall.database import maintenance
+from footfall.database.store import RetryOnce, Store
 from footfall.log import log
 from footfall.settings import VARIABLES, Settings, parse_settings
-from footfall.store import RetryOnce, Store
 
 # The Durable Object class wrangler.toml's SITE_STORE binding names lives in the entry module.
 __all__ = ["Default", "SiteStore"]
@@ -92,7 +92,7 @@ class Default(WorkerEntrypoint):
         return to_js_response(await serve(ROUTES, SITE, plain, context))
 
     async def scheduled(self, controller, env=None, ctx=None):
-        """The cron trigger: rollups, old salts, retention (footfall/maintenance.py), on D1.
+        """The cron trigger: rollups, old salts, retention (footfall/database/maintenance.py), on D1.
         With STORE = "durable-objects" each site's object runs its own in its alarm
         (edge/objects.py); D1 is still looked after while it is bound (rows not moved yet)."""
         now_ms = int(getattr(controller, "scheduledTime", 0) or time.time() * 1000)

@@ -24,7 +24,7 @@ sys.path[:0] = [str(ROOT / "src"), str(ROOT / "tests")]
 
 from playwright.sync_api import sync_playwright  # noqa: E402
 
-from footfall.rollups import rollup_day  # noqa: E402
+from footfall.database.rollups import rollup_day  # noqa: E402
 from support.processes import apply_migrations, start_worker  # noqa: E402
 
 SITE = "blog.example"

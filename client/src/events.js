@@ -7,7 +7,7 @@
  * A link is a download (its `download` attribute or its file extension) or, when it leaves
  * the page's host, outbound. The Worker names the rest by the URL's scheme: a mailto: or tel:
  * link is a mailto or tel event, and one that is not a web address at all (javascript:) is
- * accepted and not stored (footfall.payload.parse_event).
+ * accepted and not stored (footfall.collect.payload.parse_event).
  */
 import { options } from './config.js';
 import { send } from './transport.js';
@@ -29,7 +29,7 @@ export const onClick = ({ target }) => {
   const custom = target.closest('[data-footfall-event]');
   const link = target.closest('a[href]');
   // The element's whole dataset goes: the Worker takes the name from data-footfall-event and
-  // the properties from the data-footfall-prop-* attributes (footfall/props.py), which costs
+  // the properties from the data-footfall-prop-* attributes (footfall/report/props.py), which costs
   // the script no loop over the attributes.
   if (custom) track('custom', { props: custom.dataset });
   if (link) {

@@ -7,9 +7,10 @@ from enum import Enum
 
 from app import sessions
 from app.http import Request, Response, json_error, json_response, redirect
-from footfall import auth, body
+from footfall import auth
+from footfall.collect import body
+from footfall.database.store import Store
 from footfall.settings import Settings
-from footfall.store import Store
 
 
 class Access(Enum):

@@ -12,9 +12,9 @@ from typing import NamedTuple, Protocol
 
 from app.http import Request, Response
 from app.salts import Vault
+from footfall.database.store import Store
 from footfall.errors import ConfigError
 from footfall.settings import Settings
-from footfall.store import Store
 
 
 class OriginTimeout(Exception):

@@ -1,4 +1,4 @@
-"""The isolate's short memory of who is doing what (footfall/recent.py), and the limits on it.
+"""The isolate's short memory of who is doing what (footfall/collect/recent.py), and the limits on it.
 
 - Failed owner credentials per network: after MAX_OWNER_FAILURES in a window, the owner's
   endpoints and the login answer 429 to any credentials for the rest of it, right or wrong, so
@@ -6,13 +6,13 @@
   The WAF rule footfall-owner (waf/rules.py) limits the same paths before the Worker; this is
   the line that needs no Cloudflare plan.
 - Visitor ids per network: many different visitor ids from one network in a minute (a client
-  rotating its user agent) is a bot signal (footfall/profile.py).
+  rotating its user agent) is a bot signal (footfall/collect/profile.py).
 
 Module-level, so it lives as long as the isolate; a test that needs a fresh memory calls
 `forget()`.
 """
 
-from footfall import recent
+from footfall.collect import recent
 
 OWNER_FAILURE_WINDOW_MS = 10 * 60 * 1000
 MAX_OWNER_FAILURES = 10

@@ -15,9 +15,9 @@ from app import access, guards
 from app.access import Access
 from app.context import Context
 from app.http import Request, Response, json_error, rejection_response
+from footfall.database.store import StorageError
 from footfall.errors import ConfigError, Rejection
 from footfall.log import log
-from footfall.store import StorageError
 
 Handler = Callable[[Request, Context], Awaitable[Response]]
 RETRY_AFTER_SECONDS = "30"

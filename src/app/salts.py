@@ -24,9 +24,10 @@ would make the same person two visitors of that site across isolates.
 from datetime import UTC, datetime
 from typing import NamedTuple, Protocol
 
-from footfall import sql, visitors
+from footfall.collect import visitors
+from footfall.database import sql
+from footfall.database.store import Statement, Store
 from footfall.days import local_day
-from footfall.store import Statement, Store
 
 DAY_MS = 86_400_000
 RECHECK_MS = 2 * 60 * 1000

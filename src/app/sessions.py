@@ -7,8 +7,8 @@ presents a validly signed cookie (the owner's requests only: a stranger's cookie
 signature first and costs no read); never cached, so a logout takes effect everywhere at once.
 """
 
-from footfall import sql
-from footfall.store import Statement, Store
+from footfall.database import sql
+from footfall.database.store import Statement, Store
 
 
 async def current(store: Store) -> int:

@@ -10,7 +10,7 @@ import json
 from js import JSON
 from pyodide.ffi import jsnull, to_js
 
-from footfall.store import Result, Statement, StorageError
+from footfall.database.store import Result, Statement, StorageError
 
 
 def _rows(js_rows) -> list[dict]:

@@ -9,7 +9,7 @@ import time
 
 from pyodide.ffi import jsnull
 
-from footfall.store import StorageError
+from footfall.database.store import StorageError
 
 # KV refuses an expiration less than 60 seconds ahead.
 _MIN_AHEAD_S = 120

@@ -2,7 +2,7 @@
 the RPC (`site_store`) and the object itself (`SiteStore`, exported by src/entry.py).
 
 One SQLite-backed Durable Object per site, named by the site's host (binding SITE_STORE,
-wrangler.toml). Everything that decides lives in footfall/objects.py; this module only turns
+wrangler.toml). Everything that decides lives in footfall/database/objects.py; this module only turns
 `ctx.storage` into that module's `Storage` port and back: JS arrays through JSON, SQL NULL as
 `jsnull`, a Python function into `transactionSync`.
 """
@@ -19,10 +19,10 @@ from app.context import localized
 from assets.schema import MIGRATIONS
 from edge.d1 import D1Store
 from edge.zones import offset_at
+from footfall.database.objects import ObjectStore, SiteDatabase, StorageApi
+from footfall.database.store import RetryOnce, StorageError, Store
 from footfall.log import log
-from footfall.objects import ObjectStore, SiteDatabase, StorageApi
 from footfall.settings import VARIABLES, parse_settings
-from footfall.store import RetryOnce, StorageError, Store
 
 BINDING = "SITE_STORE"
 UNBOUND = (
@@ -85,7 +85,7 @@ def _js_callback(work):
 
 
 def js_storage(storage) -> StorageApi:
-    """footfall.objects.Storage over a Durable Object's `ctx.storage` (SQLite backend)."""
+    """footfall.database.objects.Storage over a Durable Object's `ctx.storage` (SQLite backend)."""
     return StorageApi(_unwrap(storage), rows=_js_rows, null=jsnull, callback=_js_callback)
 
 

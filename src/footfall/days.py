@@ -7,7 +7,7 @@ from here, so "today", "yesterday" and "the last 5 minutes" agree by constructio
 
 from datetime import UTC, date, datetime, timedelta
 
-# A page load's time can grow for this long (footfall.sql: heartbeats after it change nothing).
+# A page load's time can grow for this long (footfall.database.sql: heartbeats after it change nothing).
 HEARTBEAT_WINDOW_MS = 6 * 3600 * 1000
 
 

@@ -8,9 +8,9 @@ from typing import NamedTuple
 from urllib.parse import urlsplit
 
 from footfall.auth import MIN_TOKEN_BITS, token_bits
+from footfall.collect.limits import MIN_TOKEN_LENGTH
 from footfall.errors import ConfigError, Rejection
-from footfall.goals import Goal, parse_goals
-from footfall.limits import MIN_TOKEN_LENGTH
+from footfall.report.goals import Goal, parse_goals
 
 DEFAULT_PREFIX = "/_ff"
 DEFAULT_ORIGIN_TIMEOUT_MS = 10_000
@@ -63,7 +63,7 @@ class Settings(NamedTuple):
     # (app.context.localized), so days follow daylight saving.
     day_offset_minutes: int = 0
     timezone: str | None = None  # an IANA name ("Europe/Berlin"); wins over DAY_UTC_OFFSET
-    db_size_cap_mb: int = 500  # the database's cap on the owner's plan (footfall.storage)
+    db_size_cap_mb: int = 500  # the database's cap on the owner's plan (footfall.database.storage)
     store: str = "d1"  # STORE: "d1", or "durable-objects" (one SQLite Durable Object per site)
     retention_days: int = DEFAULT_RETENTION_DAYS
     dashboard_token: str | None = None  # None: the dashboard is closed (unless public)
@@ -72,7 +72,7 @@ class Settings(NamedTuple):
     # The sites DASHBOARD_PUBLIC opens to anyone; no other site is public, whatever ?site= says.
     public_sites: frozenset[str] = frozenset()
     cors_origins: frozenset[str] = frozenset()  # other origins whose pages may send beacons
-    honour_dnt: bool = True  # DNT: 1 or Sec-GPC: 1 -> nothing stored (footfall.privacy)
+    honour_dnt: bool = True  # DNT: 1 or Sec-GPC: 1 -> nothing stored (footfall.collect.privacy)
     inject_tag: bool = True  # the proxy adds the tracker's tag to the HTML pages it serves
     tag_attributes: tuple[tuple[str, str], ...] = ()  # data-* options on that tag
     # A bad analytics variable: footfall's endpoints answer with it, the site keeps working.

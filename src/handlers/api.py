@@ -1,6 +1,6 @@
 """{prefix}/api/v1/query and /api/v1/export: the owner's data as JSON and CSV (openapi.yaml).
 
-The query language lives in footfall.statsapi, the CSV in footfall.export; these read the
+The query language lives in footfall.api.statsapi, the CSV in footfall.report.export; these read the
 request, run the statements on the store and answer.
 """
 
@@ -10,10 +10,12 @@ from urllib.parse import parse_qsl, urlencode
 from app.access import Access, denied, may_read
 from app.context import Context
 from app.http import JSON_HEADERS, Request, Response, json_error
-from footfall import apiv2, body, export, periods, stats
+from footfall.api import apiv2
+from footfall.collect import body
+from footfall.collect.limits import MAX_BODY_BYTES
 from footfall.days import local_day
 from footfall.errors import Rejection
-from footfall.limits import MAX_BODY_BYTES
+from footfall.report import export, periods, stats
 
 
 async def query(request: Request, ctx: Context) -> Response:

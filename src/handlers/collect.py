@@ -1,7 +1,7 @@
 """POST {prefix}/init, /heartbeat and /event: the wire contract's collection endpoints.
 
-parse -> normalise -> validate (footfall.body, footfall.payload) -> one statement
-(footfall.writes) on the store -> 204. The route table has already checked the method and
+parse -> normalise -> validate (footfall.collect.body, footfall.collect.payload) -> one statement
+(footfall.collect.writes) on the store -> 204. The route table has already checked the method and
 the Origin; here come the visitor's privacy signals (Do Not Track, Global Privacy Control:
 nothing is read or stored, and the answer is the same 204 an accepted beacon gets), then the
 media type (415), size (413), JSON (400) and fields (400); a valid beacon with nothing to
@@ -12,9 +12,9 @@ still 204).
 
 from app.context import Context
 from app.http import Request, Response, json_error, no_content
-from footfall import body, payload, privacy, writes
+from footfall.collect import body, payload, privacy, writes
+from footfall.collect.limits import MAX_BODY_BYTES, MAX_EVENTS_PER_PAGE_LOAD
 from footfall.errors import Ignored
-from footfall.limits import MAX_BODY_BYTES, MAX_EVENTS_PER_PAGE_LOAD
 from handlers.visitors import profile_of
 
 

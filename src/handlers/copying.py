@@ -1,13 +1,14 @@
-"""{prefix}/api/v1/copy: the owner's copy between D1 and the Durable Objects (footfall/copying.py),
+"""{prefix}/api/v1/copy: the owner's copy between D1 and the Durable Objects (footfall/database/copying.py),
 one small step per request, driven by tools/copy_store.py. Needs both bindings, DB and
 SITE_STORE, whatever STORE says (README: "When one database is not enough")."""
 
 from app.context import Context
 from app.http import Request, Response, json_error, json_response
-from footfall import body, copying
+from footfall.collect import body
+from footfall.collect.limits import MAX_BODY_BYTES
+from footfall.database import copying
+from footfall.database.store import Store
 from footfall.errors import Rejection
-from footfall.limits import MAX_BODY_BYTES
-from footfall.store import Store
 
 STEPS = ("sites", "plan", "copy", "check")
 MAX_SITE = 253

@@ -1,6 +1,6 @@
 """{prefix}/dashboard, /login, /logout and /history/<path>.svg: the owner's pages.
 
-Server-rendered HTML with inline SVG charts (footfall.render), no JavaScript, a per-response
+Server-rendered HTML with inline SVG charts (footfall.dashboard.render), no JavaScript, a per-response
 CSP nonce for the one inline stylesheet, and no framing. Who may see them is the route
 table's business (app/routes.py); these only answer.
 """
@@ -22,8 +22,11 @@ from app.access import (
 )
 from app.context import Context
 from app.http import Request, Response, json_error, redirect
-from footfall import auth, compare, history, overview, reasons, render, stats, statsapi
+from footfall import auth
+from footfall.api import statsapi
+from footfall.dashboard import render
 from footfall.days import local_day
+from footfall.report import compare, history, overview, reasons, stats
 
 MAX_FORM_BYTES = 4096
 

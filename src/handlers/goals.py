@@ -3,7 +3,7 @@ POST with the Bearer token), without a redeploy.
 
 Form fields: action (add-goal, remove-goal, add-funnel, remove-funnel), site, goal (a path or
 an event name), name, steps (goal names, one per line). A new goal or funnel is counted over
-the days already rolled up from the raw rows still kept (footfall.insights.backfill), in the
+the days already rolled up from the raw rows still kept (footfall.report.insights.backfill), in the
 same batch that stores it; the answer sends the browser back to the dashboard.
 """
 
@@ -13,10 +13,10 @@ from urllib.parse import parse_qsl, urlencode
 from app.access import same_origin
 from app.context import Context
 from app.http import Request, Response, json_error, no_content, redirect
-from footfall import funnels, goals, insights
+from footfall.database.store import Statement
 from footfall.days import local_day
 from footfall.errors import Rejection
-from footfall.store import Statement
+from footfall.report import funnels, goals, insights
 
 MAX_FORM_BYTES = 4096
 ACTIONS = ("add-goal", "remove-goal", "add-funnel", "remove-funnel")

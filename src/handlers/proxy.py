@@ -10,7 +10,8 @@ gets the tracker's tag at the end of its <head> while it streams through.
 
 from app.context import Context, OriginTimeout, OriginUnreachable
 from app.http import Headers, Request, Response
-from footfall import payload, privacy, upstream, writes
+from footfall import upstream
+from footfall.collect import payload, privacy, writes
 from footfall.log import log
 from handlers.visitors import profile_of
 
@@ -46,7 +47,7 @@ def is_page_load(request: Request, response: Response) -> bool:
     """A page load, not a favicon or an iframe: browsers say so in Sec-Fetch-Dest; crawlers and
     older browsers don't send it, and then an HTML answer is taken as a page. A 304 to a
     document request is a browser showing the page it revalidated (a reload of a page sent
-    with max-age): often without Content-Type, still a page served (footfall.queries.SERVED_HIT).
+    with max-age): often without Content-Type, still a page served (footfall.report.queries.SERVED_HIT).
     Browsers send Sec-Fetch-Dest only to secure origins (https, localhost); elsewhere a
     navigation is known by asking for HTML first."""
     dest = request.header("sec-fetch-dest")

@@ -4,12 +4,12 @@ that store one: /init and the proxy's server-side hits."""
 from app import guards, salts
 from app.context import Context
 from app.http import Request
-from footfall import profile, visitors
+from footfall.collect import profile, visitors
 from footfall.days import local_day
 
 
 def client_of(request: Request) -> profile.Client:
-    """The parts of a request that say who sent it (see footfall.profile)."""
+    """The parts of a request that say who sent it (see footfall.collect.profile)."""
     h = request.headers
     c = request.client
     return profile.Client(

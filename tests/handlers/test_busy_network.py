@@ -7,7 +7,7 @@ net:many-visitor-ids, which the dashboard shows."""
 import pytest
 
 from app.http import Client
-from footfall.profile import BUSY_NETWORK_REASON, BUSY_NETWORK_VISITORS
+from footfall.collect.profile import BUSY_NETWORK_REASON, BUSY_NETWORK_VISITORS
 from support.owner import BEARER
 
 MINUTE_MS = 60_000

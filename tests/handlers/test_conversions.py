@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from app.http import Client
-from footfall import overview, statsapi
+from footfall.api import statsapi
+from footfall.report import overview
 from footfall.settings import parse_settings
 from support.inprocess import BROWSER_UA, InProcess, run_sync
 from support.owner import BEARER, DASHBOARD_TOKEN

@@ -1,5 +1,5 @@
 """Tracking coverage compares like with like (#19 item 1): the person HTML pages the proxy
-served that the tracker reported, matched per visitor, day and page (footfall.coverage). A
+served that the tracker reported, matched per visitor, day and page (footfall.report.coverage). A
 page shown again from the browser's cache (max-age, back/forward) or an SPA navigation never
 reaches the Worker, so it cannot lift coverage above 100 %; a reload that revalidates reaches
 the Worker as a 304, which is a page served. The same numbers before and after the daily job."""

@@ -6,7 +6,7 @@ reason in X-Footfall-Ignored; an unknown page load is still a 401."""
 
 import pytest
 
-from footfall.limits import MAX_EVENTS_PER_PAGE_LOAD
+from footfall.collect.limits import MAX_EVENTS_PER_PAGE_LOAD
 
 UUID = "0b7e9f1c-3c1a-4b8e-9a51-2f0f7c1d9e42"
 HOUR_MS = 3600 * 1000

@@ -147,7 +147,7 @@ CASES = [
     case("type-unknown", "event", page_load(type="pageview"), 400, "invalid_type"),
     case("type-missing", "event", page_load(), 400, "invalid_type"),
     case("outbound-without-url", "event", page_load(type="outbound"), 400, "invalid_url"),
-    # A click on a javascript: link: accepted and not stored (footfall.payload._event_url).
+    # A click on a javascript: link: accepted and not stored (footfall.collect.payload._event_url).
     case("url-javascript", "event", page_load(type="outbound", url="javascript:alert(1)"), 202),
     case(
         "url-too-long", "event", page_load(type="download", url="https://a.example/" + "x" * 2040), 400, "invalid_url"

@@ -1,5 +1,5 @@
 """STORE = "durable-objects" in process: the same requests on the SQLite store (D1's stand-in)
-and on one object per site (support/objects.py: the SiteDatabase of footfall/objects.py on a
+and on one object per site (support/objects.py: the SiteDatabase of footfall/database/objects.py on a
 CPython double of ctx.storage) give the same answers; an object migrates once, runs a batch
 all or nothing, and its alarm rolls a finished day up and purges old raw rows."""
 
@@ -9,8 +9,8 @@ import pytest
 
 from app import salts
 from app.http import Client
-from footfall.objects import RAW_ROWS_LEFT, next_alarm_ms
-from footfall.store import Statement, StorageError
+from footfall.database.objects import RAW_ROWS_LEFT, next_alarm_ms
+from footfall.database.store import Statement, StorageError
 from support.inprocess import InProcess, SqliteStore, run_sync
 from support.objects import ObjectsStore
 from support.owner import BEARER, DASHBOARD_TOKEN
@@ -152,13 +152,13 @@ def test_an_object_applies_the_migrations_once():
     applied = [r[0] for r in obj.storage.con.execute("SELECT name FROM applied_migrations ORDER BY name")]
     assert applied == [name for name, _ in store.migrations]
     # A later instance of the same object (after eviction) finds them applied.
-    from footfall.objects import SiteDatabase, StorageApi
+    from footfall.database.objects import SiteDatabase, StorageApi
 
     assert SiteDatabase(StorageApi(obj.storage), store.migrations, lambda: 0).migrate() == []
 
 
 def test_a_new_migration_reaches_an_existing_object():
-    from footfall.objects import SiteDatabase, StorageApi
+    from footfall.database.objects import SiteDatabase, StorageApi
 
     store = ObjectsStore()
     obj = store.object(SITE)

@@ -7,7 +7,7 @@ import uuid
 import pytest
 
 from app.http import Client
-from footfall import profile
+from footfall.collect import profile
 from support.inprocess import InProcess
 from support.owner import BEARER, DASHBOARD_TOKEN
 

@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from footfall import visitors
+from footfall.collect import visitors
 from footfall.days import local_day
 from support.d1 import LocalDatabase
 from support.http import Visitor, new_uuid, request

@@ -1,14 +1,14 @@
 """The saved queries (queries/*.sql), run as the README says (`wrangler d1 execute --file`),
 give the dashboard's numbers right after browsing: today included, before any daily job
-(they read the live views of migration 0006, footfall/live_views.py)."""
+(they read the live views of migration 0006, footfall/database/live_views.py)."""
 
 import sqlite3
 import time
 
 import pytest
 
-from footfall import stats
 from footfall.days import local_day, shift_day
+from footfall.report import stats
 from support.d1 import LocalDatabase, wrangler_file
 from support.http import Visitor, new_uuid
 from support.inprocess import SqliteStore, run_sync

@@ -26,10 +26,10 @@ from app.context import Context, OriginTimeout, OriginUnreachable, localized
 from app.http import Client, Headers, Opaque, Request, Response
 from app.routes import ROUTES, SITE
 from app.routing import serve
-from footfall import maintenance
+from footfall.database import maintenance
+from footfall.database.store import Result, RetryOnce, Statement, StorageError
 from footfall.errors import ConfigError
 from footfall.settings import DEFAULT_PREFIX, parse_prefix, parse_settings
-from footfall.store import Result, RetryOnce, Statement, StorageError
 
 if TYPE_CHECKING:
     from .objects import ObjectsStore

@@ -15,9 +15,9 @@ a `SiteDatabase` on a FakeStorage of its own, as each site is an object of its o
 import sqlite3
 from collections.abc import Callable
 
-from footfall.objects import ObjectStore, SiteDatabase, StorageApi
+from footfall.database.objects import ObjectStore, SiteDatabase, StorageApi
+from footfall.database.store import RetryOnce
 from footfall.settings import Settings
-from footfall.store import RetryOnce
 
 from .processes import ROOT
 

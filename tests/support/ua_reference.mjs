@@ -1,5 +1,5 @@
 // Prints ua-parser-js's reading of every user agent in npm's top-user-agents, as JSON:
-// the reference our stdlib parser (src/footfall/useragent.py) is checked against.
+// the reference our stdlib parser (src/footfall/classify/useragent.py) is checked against.
 import { UAParser } from 'ua-parser-js';
 import agents from 'top-user-agents';
 

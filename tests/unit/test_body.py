@@ -1,8 +1,8 @@
-"""Media type, size and JSON checks of a collection request (footfall.body)."""
+"""Media type, size and JSON checks of a collection request (footfall.collect.body)."""
 
 import pytest
 
-from footfall.body import check_media_type, decode_object
+from footfall.collect.body import check_media_type, decode_object
 from footfall.errors import Rejection
 
 

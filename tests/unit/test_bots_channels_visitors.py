@@ -2,7 +2,8 @@
 
 import pytest
 
-from footfall import bots, channels, useragent, visitors
+from footfall.classify import bots, channels, useragent
+from footfall.collect import visitors
 
 CHROME = (
     "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36"

@@ -6,7 +6,7 @@ keeps in docs/BENCHMARKS.md. Matomo's fixtures: test_corpora_matomo.py."""
 import pytest
 from bench import corpora
 
-from footfall.useragent import parse
+from footfall.classify.useragent import parse
 
 
 def test_at_least_98_percent_of_the_crawler_corpus_is_flagged():

@@ -7,7 +7,7 @@ import re
 
 from bench import corpora
 
-from footfall import bots
+from footfall.classify import bots
 
 
 def _share(pair: tuple[int, int]) -> float:
@@ -88,7 +88,7 @@ def test_device_type_agrees_with_matomo_on_95_percent():
     # Issue 13 asks 97 %. Matomo's fixtures are the test set of its device-model database and
     # over-represent obscure tablets and TV boxes whose user agents say nothing of their type
     # ("Android 10; K", "Mobile" on tablets, a bare model name on TV boxes). Compact rules
-    # (screen diagonals, TV platforms, box and tablet model prefixes: footfall.useragent, each
+    # (screen diagonals, TV platforms, box and tablet model prefixes: footfall.classify.useragent, each
     # held by tests/unit/test_device_rules.py) took it from 92.3 % to 95 %; the misses left
     # are one or two fixtures per model name, which a per-model list of tens of thousands of
     # entries would answer. The figure is kept honest here and in docs/BENCHMARKS.md.

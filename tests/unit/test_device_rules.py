@@ -1,4 +1,4 @@
-"""Each device-type rule of footfall.useragent (issue 13), checked on the real user agents of
+"""Each device-type rule of footfall.classify.useragent (issue 13), checked on the real user agents of
 Matomo's fixtures it was written for (PyPI `device-detector`, a pinned dev dependency, never
 vendored): every fixture a rule's words select, labelled with the type the rule gives, must
 parse to that type, and the rule must select no more than the few fixtures of another type
@@ -9,7 +9,7 @@ import re
 import pytest
 from bench import corpora
 
-from footfall.useragent import DESKTOP, MOBILE, TABLET, TV
+from footfall.classify.useragent import DESKTOP, MOBILE, TABLET, TV
 
 # (what the rule is about, words selecting fixtures, type footfall gives them,
 #  at least this many fixtures of that type, at most this many of another type among them)

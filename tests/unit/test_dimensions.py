@@ -4,7 +4,9 @@ from pathlib import Path
 
 import yaml
 
-from footfall import dimensions, queries, queryv2, statsapi
+from footfall import dimensions
+from footfall.api import queryv2, statsapi
+from footfall.report import queries
 
 OPENAPI = Path(__file__).resolve().parents[2] / "openapi.yaml"
 

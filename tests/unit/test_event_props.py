@@ -1,4 +1,4 @@
-"""Custom events' properties (footfall/props.py): a few scalar values under short names, the
+"""Custom events' properties (footfall/report/props.py): a few scalar values under short names, the
 element's dataset read back to its data-footfall-prop-* names, nothing that looks like an
 e-mail address; stored with the event and counted per value (issue #15 item 4)."""
 
@@ -7,8 +7,9 @@ import uuid
 
 import pytest
 
-from footfall import payload, props
+from footfall.collect import payload
 from footfall.errors import Rejection
+from footfall.report import props
 from support.inprocess import InProcess
 from support.owner import BEARER, DASHBOARD_TOKEN
 

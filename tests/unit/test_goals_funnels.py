@@ -1,11 +1,11 @@
-"""Goals and funnels (footfall/goals.py, footfall/funnels.py) against a hand-computed fixture:
+"""Goals and funnels (footfall/report/goals.py, footfall/report/funnels.py) against a hand-computed fixture:
 the daily job's SQL and the raw-row rules give the same numbers."""
 
 import pytest
 
-from footfall import funnels, goals, insights
-from footfall.funnels import Funnel
-from footfall.goals import parse_goal
+from footfall.report import funnels, goals, insights
+from footfall.report.funnels import Funnel
+from footfall.report.goals import parse_goal
 from support.schema import memory_database
 
 DAY = "2026-11-20"

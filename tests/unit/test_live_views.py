@@ -1,9 +1,9 @@
-"""The live views in migrations/ are what footfall/live_views.py makes of today's SQL."""
+"""The live views in migrations/ are what footfall/database/live_views.py makes of today's SQL."""
 
 import re
 from pathlib import Path
 
-from footfall import live_views
+from footfall.database import live_views
 
 MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
 
@@ -27,6 +27,6 @@ def test_the_migrations_create_the_live_views_this_code_would():
     assert newest_view_definitions().keys() >= expected.keys()
     for name, sql in expected.items():
         assert newest_view_definitions()[name] == sql, (
-            f"{name} in migrations/ differs from footfall/live_views.py: add a migration that drops and "
+            f"{name} in migrations/ differs from footfall/database/live_views.py: add a migration that drops and "
             "creates the view again with live_views.create_statements()"
         )

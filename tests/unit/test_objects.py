@@ -1,4 +1,4 @@
-"""The Durable Objects store's pure parts (footfall/objects.py): the JSON that crosses the RPC
+"""The Durable Objects store's pure parts (footfall/database/objects.py): the JSON that crosses the RPC
 boundary, which migrations an object still needs, when its alarm rings, which failures are
 worth another try; and the generated migrations module (src/assets/schema.py) equal to
 migrations/."""
@@ -8,7 +8,7 @@ import sqlite3
 
 import pytest
 
-from footfall.objects import (
+from footfall.database.objects import (
     ObjectStore,
     decode_results,
     decode_statements,
@@ -19,8 +19,8 @@ from footfall.objects import (
     pending,
     storage_error,
 )
+from footfall.database.store import Result, Statement, StorageError
 from footfall.settings import parse_settings
-from footfall.store import Result, Statement, StorageError
 from support.objects import file_migrations, split_statements
 
 HOUR = 3_600_000

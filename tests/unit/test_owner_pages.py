@@ -1,10 +1,12 @@
 """The owner's side, pure parts: sessions and tokens (footfall.auth), the rendered page
-(footfall.render, footfall.svg) with hostile values, and periods."""
+(footfall.dashboard.render, footfall.dashboard.svg) with hostile values, and periods."""
 
 import pytest
 
-from footfall import auth, lists, periods, render, svg
+from footfall import auth
+from footfall.dashboard import lists, render, svg
 from footfall.errors import Rejection
+from footfall.report import periods
 
 TOKEN = "0123456789abcdef-token"
 NOW = 1_795_305_600_000

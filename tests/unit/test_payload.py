@@ -1,9 +1,9 @@
-"""Validation and normalisation of the three wire-contract payloads (footfall.payload)."""
+"""Validation and normalisation of the three wire-contract payloads (footfall.collect.payload)."""
 
 import pytest
 
+from footfall.collect.payload import normalise_referrer, parse_event, parse_heartbeat, parse_page_load, split_page
 from footfall.errors import Ignored, Rejection
-from footfall.payload import normalise_referrer, parse_event, parse_heartbeat, parse_page_load, split_page
 
 UUID = "0b7e9f1c-3c1a-4b8e-9a51-2f0f7c1d9e42"
 

@@ -2,8 +2,8 @@
 
 import pytest
 
-from footfall import periods
 from footfall.errors import Rejection
+from footfall.report import periods
 
 TODAY = "2026-11-20"
 

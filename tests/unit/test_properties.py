@@ -11,9 +11,10 @@ from hypothesis import strategies as st
 
 from app import routing
 from app.routes import ROUTES
-from footfall import auth, body, bots, channels, payload, periods, stats, upstream, useragent, visitors
-from footfall.errors import ConfigError, Ignored, Rejection
-from footfall.limits import (
+from footfall import auth, upstream
+from footfall.classify import bots, channels, useragent
+from footfall.collect import body, payload, visitors
+from footfall.collect.limits import (
     EVENT_TYPES,
     HEARTBEAT_DELTAS,
     MAX_ANCHOR_TEXT,
@@ -23,6 +24,8 @@ from footfall.limits import (
     MAX_TOTAL_SECONDS,
     MAX_URL,
 )
+from footfall.errors import ConfigError, Ignored, Rejection
+from footfall.report import periods, stats
 from footfall.settings import Origin, parse_settings
 
 settings.register_profile("footfall", max_examples=300, deadline=None)

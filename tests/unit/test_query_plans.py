@@ -1,7 +1,7 @@
 """The request path's statements read what they need through an index, at any traffic: D1
 bills rows read, and a lookup that scans a day's rows costs more as the site grows."""
 
-from footfall import sql
+from footfall.database import sql
 from support.inprocess import migrated_sqlite
 
 

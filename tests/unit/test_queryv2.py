@@ -1,9 +1,9 @@
-"""The v2 query language's refusals (footfall/queryv2.py): whatever JSON comes in, a 400 that
+"""The v2 query language's refusals (footfall/api/queryv2.py): whatever JSON comes in, a 400 that
 names the part, never a 500; regular expressions that could backtrack never run."""
 
 import pytest
 
-from footfall import queryv2
+from footfall.api import queryv2
 from footfall.errors import Rejection
 
 TODAY, NOW = "2024-09-10", 1_725_991_200_000

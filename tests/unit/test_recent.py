@@ -1,6 +1,6 @@
-"""The isolate's short memory (footfall/recent.py): windows, bounds, and no address kept."""
+"""The isolate's short memory (footfall/collect/recent.py): windows, bounds, and no address kept."""
 
-from footfall import recent
+from footfall.collect import recent
 
 
 def test_a_tally_counts_within_its_window_and_starts_again_after():

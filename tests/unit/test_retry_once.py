@@ -1,11 +1,11 @@
-"""A statement that failed is tried once more (footfall.store.RetryOnce): a database busy for a
+"""A statement that failed is tried once more (footfall.database.store.RetryOnce): a database busy for a
 moment costs no page view; one that stays down is a 503; an unbound one is not retried."""
 
 import uuid
 
 import pytest
 
-from footfall.store import Result, RetryOnce, Statement, StorageError
+from footfall.database.store import Result, RetryOnce, Statement, StorageError
 from support.inprocess import InProcess, run_sync
 
 STATEMENT = Statement("s", "SELECT 1", ())

@@ -1,4 +1,4 @@
-"""The maintenance job's SQL (footfall.rollups) on the real schema in SQLite, against
+"""The maintenance job's SQL (footfall.database.rollups) on the real schema in SQLite, against
 hand-computed truth."""
 
 import json
@@ -6,7 +6,8 @@ from datetime import UTC
 
 import pytest
 
-from footfall import days, rollups
+from footfall import days
+from footfall.database import rollups
 from support.schema import memory_database
 
 DAY = "2026-11-20"

@@ -5,8 +5,8 @@ import uuid
 
 import pytest
 
-from footfall import stats
 from footfall.days import local_day
+from footfall.report import stats
 from support.inprocess import DEFAULT_NOW_MS, InProcess, run_sync
 
 DAY_MS = 86_400_000

@@ -1,9 +1,9 @@
-"""The graph's grains (footfall.series): which grain a range reads best in, days summed into
+"""The graph's grains (footfall.report.series): which grain a range reads best in, days summed into
 weeks (from Monday) and months, and hours named on their row's own day."""
 
 import pytest
 
-from footfall import series
+from footfall.report import series
 
 
 @pytest.mark.parametrize(

@@ -3,8 +3,8 @@ second host was invisible until the daily job had seen it)."""
 
 import uuid
 
-from footfall import stats
 from footfall.days import local_day
+from footfall.report import stats
 from support.inprocess import InProcess, run_sync
 
 

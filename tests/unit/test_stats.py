@@ -1,12 +1,12 @@
-"""The dashboard's numbers (footfall.stats) on seeded data, against hand-computed truth:
+"""The dashboard's numbers (footfall.report.stats) on seeded data, against hand-computed truth:
 past days from the rollups, today from raw rows, and filtered reports from raw rows only."""
 
 import sqlite3
 
 import pytest
 
-from footfall import stats, visits
-from footfall.rollups import rollup_day, shift_day
+from footfall.database.rollups import rollup_day, shift_day
+from footfall.report import stats, visits
 from support.schema import memory_database
 
 TODAY, D2, D1 = "2026-11-21", "2026-11-20", "2026-11-19"
@@ -94,7 +94,7 @@ def test_totals_mix_rollups_and_today(con):
     t = r["totals"]
     assert (t["pageviews"], t["visitors"], t["visits"]) == (6, 5, 5)
     assert t["bounce_rate"] == 0.4 and t["median_seconds"] == 12
-    # Coverage matches per visitor and page (footfall.coverage): of the 7 pages served, the
+    # Coverage matches per visitor and page (footfall.report.coverage): of the 7 pages served, the
     # tracker reported a's and b's / (D1), c's /x (D2), d's and a2's / (today); e's and g's
     # were not reported, and a's view of /x was never served (a copy from the cache).
     assert (t["hits"], t["coverage"]) == (7, round(5 / 7, 4))

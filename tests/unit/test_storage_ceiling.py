@@ -6,7 +6,7 @@ import uuid
 
 import pytest
 
-from footfall import storage
+from footfall.database import storage
 from support.inprocess import InProcess
 from support.owner import BEARER, DASHBOARD_TOKEN
 

@@ -1,4 +1,4 @@
-"""Visit semantics (footfall/visits.py) against a hand-computed fixture: several visitors,
+"""Visit semantics (footfall/report/visits.py) against a hand-computed fixture: several visitors,
 multi-page visits, bounces, internal navigation, several channels; unfiltered and filtered,
 from raw rows (before the daily job) and from the rollups (after), through the stats API."""
 

@@ -1,4 +1,4 @@
-"""footfall.wordlist rewrites word lists so that every alternative starts with a plain
+"""footfall.classify.wordlist rewrites word lists so that every alternative starts with a plain
 character; the rewritten pattern must match exactly where the written one does."""
 
 import re
@@ -6,7 +6,7 @@ import re
 import pytest
 from bench import corpora
 
-from footfall.wordlist import _alternatives, compile_words, without_browser_tokens
+from footfall.classify.wordlist import _alternatives, compile_words, without_browser_tokens
 
 SOURCES = [
     r"\btv\b|[_-]tv(?!m)|tv[-_]|box\b|\bstb\b|smart-?tv",

@@ -1,11 +1,11 @@
-"""The exact statements and parameters the collection endpoints send to D1 (footfall.writes)."""
+"""The exact statements and parameters the collection endpoints send to D1 (footfall.collect.writes)."""
 
 import pytest
 
-from footfall import writes
+from footfall.collect import writes
+from footfall.collect.payload import parse_event, parse_heartbeat, parse_page_load
+from footfall.collect.profile import Client, build
 from footfall.days import local_day
-from footfall.payload import parse_event, parse_heartbeat, parse_page_load
-from footfall.profile import Client, build
 from support.schema import memory_database
 
 CHROME = (

@@ -1,0 +1,181 @@
+"""Moving a deployment's rows between its D1 database and its Durable Objects (#18): D1 ->
+one object per site when a site outgrows one database, and objects -> D1 for an export
+(`wrangler d1 export` works on D1 only).
+
+The owner's command (tools/copy-store.py) drives it through the owner-only route
+`POST {prefix}/api/v1/copy` (handlers/copying.py), in small steps, so that no request comes near
+a Worker's limits (50 subrequests on the free plan, CPU time):
+
+1. `plan`: the units to copy for each site: a table and a day (raw rows and daily rollups), a
+   month (monthly rollups), or the whole table (the site's goals, funnels, its `sites` row;
+   and into an object, the salts and how far the rollups are done), each with its source count;
+2. `copy`: one page of one unit: read PAGE_ROWS rows from the source, write them to the target
+   in one statement (`INSERT OR IGNORE` on the table's key, the rows as one JSON parameter, so a
+   page is two calls whatever its size and no statement nears the 100 bound parameters);
+3. `check`: the unit's rows counted on both sides: the target holds at least the source's.
+
+Idempotent: a second run changes nothing (every key is the table's own; a hit, whose id is
+only its database's, is matched on its values instead). Tables not copied: storage_log (one
+database's size), owner_session (the owner logs in again), day_clock (maintenance sets it).
+"""
+
+import json
+import re
+from typing import NamedTuple
+
+from footfall.database.store import Statement, Store
+
+# Rows read and written per copy step: a pageviews row is ~400 bytes of JSON, so a page is
+# ~200 KB, far below the 2 MB a bound string may hold on D1 and in an object.
+PAGE_ROWS = 500
+DIRECTIONS = ("to-objects", "to-d1")
+_NAME = re.compile(r"^[a-z_][a-z0-9_]*$")
+
+
+class Table(NamedTuple):
+    name: str
+    scope: str  # "day", "month", "site" (the site's rows) or "all" (no site column)
+    order: str  # a total order for paging (the key)
+    # Columns that identify a row when its own key cannot (hits: the id is per database).
+    match: tuple[str, ...] = ()
+    directions: tuple[str, ...] = DIRECTIONS
+
+
+TABLES: tuple[Table, ...] = (
+    Table("pageviews", "day", "uuid"),
+    Table("events", "day", "uuid, seq"),
+    Table("hits", "day", "ts, id", match=("site", "day", "ts", "path", "status", "visitor", "bot_class")),
+    Table("daily_pages", "day", "path"),
+    Table("daily_dimensions", "day", "dimension, value"),
+    Table("daily_events", "day", "type, name, url"),
+    Table("daily_totals", "day", "day"),
+    Table("daily_goals", "day", "goal"),
+    Table("daily_funnels", "day", "funnel, step"),
+    Table("daily_props", "day", "type, name, key, value"),
+    Table("monthly_pages", "month", "path"),
+    Table("monthly_dimensions", "month", "dimension, value"),
+    Table("monthly_events", "month", "type, name, url"),
+    Table("sites", "site", "site"),
+    Table("goals", "site", "name"),
+    Table("funnels", "site", "name"),
+    # Into an object only: today's salt keeps today's visitor ids across the switch, and the
+    # rollup mark keeps the object's alarm from rolling copied days up again.
+    Table("salts", "all", "day", directions=("to-objects",)),
+    Table("maintenance", "all", "task", directions=("to-objects",)),
+)
+BY_NAME = {t.name: t for t in TABLES}
+
+
+class Unit(NamedTuple):
+    site: str
+    table: str
+    key: str  # the day, the month, or "" (the whole table)
+    rows: int = 0  # in the source, when planned
+
+
+def tables_for(direction: str) -> list[Table]:
+    return [t for t in TABLES if direction in t.directions]
+
+
+def _where(table: Table) -> str:
+    return {
+        "day": "site = ? AND day = ?",
+        "month": "site = ? AND month = ?",
+        "site": "site = ?",
+        "all": "1 = 1",
+    }[table.scope]
+
+
+def _params(table: Table, unit: Unit) -> tuple:
+    return {"day": (unit.site, unit.key), "month": (unit.site, unit.key), "site": (unit.site,), "all": ()}[table.scope]
+
+
+def plan_statements(direction: str, site: str) -> list[Statement]:
+    """One count per table and day/month (or per table) of `site` in the source."""
+    out = []
+    for table in tables_for(direction):
+        key = {"day": "day", "month": "month"}.get(table.scope, "''")
+        where = "1 = 1" if table.scope == "all" else "site = ?"
+        out.append(
+            Statement(
+                f"plan_{table.name}",
+                f"SELECT {key} AS key, COUNT(*) AS n FROM {table.name} WHERE {where} GROUP BY {key} ORDER BY {key}",
+                () if table.scope == "all" else (site,),
+            )
+        )
+    return out
+
+
+SITES_IN_D1 = Statement(
+    "copy_sites",
+    "SELECT site FROM sites UNION SELECT DISTINCT site FROM daily_totals UNION SELECT DISTINCT site FROM pageviews "
+    "UNION SELECT DISTINCT site FROM hits ORDER BY 1",
+    (),
+)
+
+
+def units(direction: str, site: str, counts: list[list[dict]]) -> list[Unit]:
+    """The plan's units from the answers to plan_statements (in the same order)."""
+    out = []
+    for table, rows in zip(tables_for(direction), counts, strict=True):
+        out += [Unit(site, table.name, str(r["key"]), int(r["n"])) for r in rows if r["n"]]
+    return out
+
+
+def read_page(unit: Unit, offset: int, limit: int = PAGE_ROWS) -> Statement:
+    table = BY_NAME[unit.table]
+    return Statement(
+        f"copy_read_{table.name}",
+        f"SELECT * FROM {table.name} WHERE {_where(table)} ORDER BY {table.order} LIMIT ? OFFSET ?",
+        (*_params(table, unit), limit, offset),
+    )
+
+
+def write_page(unit: Unit, rows: list[dict]) -> Statement | None:
+    """One statement that inserts what the target lacks of `rows` (None when there are none).
+    Column names come from the source's own rows, and must be plain identifiers."""
+    if not rows:
+        return None
+    table = BY_NAME[unit.table]
+    columns = [c for c in rows[0] if not (table.match and c == "id")]
+    if not all(_NAME.match(c) for c in columns):
+        raise ValueError(f"unexpected column in {table.name}")
+    values = ", ".join(f"json_extract(j.value, '$.{c}')" for c in columns)
+    names = ", ".join(columns)
+    if table.match:  # no key of its own to ignore on: skip rows whose values are there already
+        same = " AND ".join(f"t.{c} IS json_extract(j.value, '$.{c}')" for c in table.match)
+        sql = (
+            f"INSERT INTO {table.name} ({names}) SELECT {values} FROM json_each(?) j "
+            f"WHERE NOT EXISTS (SELECT 1 FROM {table.name} t WHERE {same})"
+        )
+    else:
+        sql = f"INSERT OR IGNORE INTO {table.name} ({names}) SELECT {values} FROM json_each(?) j"
+    payload = json.dumps([{c: r[c] for c in columns} for r in rows], separators=(",", ":"))
+    return Statement(f"copy_write_{table.name}", sql, (payload,))
+
+
+def count(unit: Unit) -> Statement:
+    table = BY_NAME[unit.table]
+    sql = f"SELECT COUNT(*) AS n FROM {table.name} WHERE {_where(table)}"
+    return Statement(f"copy_count_{table.name}", sql, _params(table, unit))
+
+
+class Step(NamedTuple):
+    read: int
+    written: int
+    next_offset: int | None
+
+
+async def copy_page(source: Store, target: Store, unit: Unit, offset: int, limit: int = PAGE_ROWS) -> Step:
+    rows = (await source.execute(read_page(unit, offset, limit))).rows
+    statement = write_page(unit, rows)
+    written = (await target.execute(statement)).changes if statement is not None else 0
+    return Step(len(rows), written, offset + len(rows) if len(rows) == limit else None)
+
+
+async def check(source: Store, target: Store, unit: Unit) -> dict:
+    """The unit's rows on both sides; `ok` when the target holds at least the source's (it may
+    hold more: rows it received itself, before or after the switch)."""
+    there = (await source.execute(count(unit))).rows[0]["n"]
+    here = (await target.execute(count(unit))).rows[0]["n"]
+    return {"source": there, "target": here, "ok": here >= there}

@@ -1,0 +1,61 @@
+"""The scheduled job (cron trigger in wrangler.toml): rollups, salts, retention, in order,
+on the store port (entry.py's `scheduled` hands it D1).
+
+Bounded work per run: at most MAX_DAYS_PER_RUN days rolled up, at most MAX_PURGE_ROUNDS
+deletes of PURGE_BATCH rows per table. Whatever is left is picked up by the next run.
+"""
+
+from footfall.database import rollups, storage
+from footfall.database.store import Statement, Store
+from footfall.days import last_closed_day, local_day
+from footfall.log import log
+from footfall.report import funnels, goals, insights
+from footfall.settings import Settings
+
+
+async def run(store: Store, settings: Settings, now_ms: int) -> dict:
+    if settings.problem is not None:
+        raise settings.problem  # no rollups under a misread day boundary or retention
+    offset = settings.day_offset_minutes
+    await store.execute(Statement("set_day_clock", rollups.SET_DAY_CLOCK, (rollups.day_modifier(offset),)))
+    closed = last_closed_day(now_ms, offset)
+    state = await store.execute(Statement("read_done", rollups.READ_DONE, ()))
+    done = state.rows[0]["done_until"] if state.rows else ""
+
+    found = await store.execute(Statement("days_with_data", rollups.DAYS_WITH_DATA, (done, closed)))
+    days = [row["day"] for row in found.rows][: rollups.MAX_DAYS_PER_RUN]
+    defined = insights.Definitions([], [])
+    if days:  # the goals and funnels to roll up with each day
+        goal_rows, funnel_rows = await store.batch(
+            [Statement("goals", goals.DEFINITIONS, ()), Statement("funnels", funnels.DEFINITIONS, ())]
+        )
+        defined = insights.definitions(goal_rows.rows, funnel_rows.rows, settings.goals)
+    for day in days:
+        await store.batch(rollups.rollup_day(day, now_ms, defined))
+    if len(found.rows) <= rollups.MAX_DAYS_PER_RUN and closed > (days[-1] if days else done):
+        # Days without any data up to `closed` are done too.
+        await store.execute(Statement("mark_done", rollups.MARK_DONE, (closed, now_ms)))
+        done = closed
+    elif days:
+        done = days[-1]
+
+    salts = await store.execute(
+        Statement("delete_old_salts", rollups.DELETE_OLD_SALTS, (rollups.salt_cutoff(now_ms, offset),))
+    )
+    size = salts.size_after
+    purged = {}
+    cutoff = rollups.purge_cutoff(now_ms, offset, settings.retention_days)
+    for name, sql in rollups.PURGES:
+        purged[name] = 0
+        for _ in range(rollups.MAX_PURGE_ROUNDS):
+            result = await store.execute(Statement(name, sql, (cutoff, done)))
+            purged[name] += result.changes
+            size = result.size_after
+            if result.changes < rollups.PURGE_BATCH:
+                break
+
+    # Today's size, for the dashboard's "full in about N days" (footfall.database.storage).
+    await store.execute(Statement("log_storage", storage.WRITE_LOG, (local_day(now_ms, offset), size)))
+    summary = {"rolled_up": days, "done_until": done, "salts_deleted": salts.changes, **purged, "bytes": size}
+    log("info", "maintenance finished", **summary)
+    return summary
