@@ -33,13 +33,22 @@ MODULES = ("bots", "useragent")
 BOUND_MS = 0.05
 
 
+# Where the modules live: footfall/classify/ since the core was grouped by job (888c0f8),
+# footfall/ at the commits measured against.
+PLACES = ("src/footfall/classify", "src/footfall")
+
+
 def _source(commit: str | None, name: str) -> str:
-    path = f"src/footfall/{name}.py"
-    if commit is None:
-        return (ROOT / path).read_text()
-    return subprocess.run(
-        ["git", "show", f"{commit}:{path}"], cwd=ROOT, check=True, capture_output=True, text=True
-    ).stdout
+    for place in PLACES:
+        path = f"{place}/{name}.py"
+        if commit is None:
+            if (ROOT / path).exists():
+                return (ROOT / path).read_text()
+            continue
+        shown = subprocess.run(["git", "show", f"{commit}:{path}"], cwd=ROOT, capture_output=True, text=True)
+        if shown.returncode == 0:
+            return shown.stdout
+    raise FileNotFoundError(f"{name}.py at {commit or 'the working tree'} in none of {PLACES}")
 
 
 CONTROL = "before #13, second copy"
@@ -98,7 +107,7 @@ def runtime(agents: list[str]) -> dict:
             src = Path(tmp) / label.replace(" ", "-").replace("#", "")
             shutil.copytree(ROOT / "src", src, ignore=shutil.ignore_patterns("__pycache__"))
             for name in MODULES:
-                (src / "footfall" / f"{name}.py").write_text(_source(commit, name))
+                (src / PLACES[0].removeprefix("src/") / f"{name}.py").write_text(_source(commit, name))
             variants[label] = str(src)
         config = Path(tmp) / "config.json"
         config.write_text(json.dumps({"variants": variants, "agents": agents}))
