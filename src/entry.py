@@ -20,19 +20,17 @@ from edge.objects import EdgeStores, SiteStore, site_store
 from edge.origin import AssetsOrigin, FetchOrigin
 from edge.requests import test_now_ms, to_request
 from edge.responses import to_js_response
+from edge.settings import load_settings
 from edge.tasks import WaitUntil
 from edge.zones import offset_at
 from footfall.database import maintenance
 from footfall.database.store import RetryOnce, Store
 from footfall.log import log
-from footfall.settings import VARIABLES, Settings, parse_settings
+from footfall.settings import Settings
 
 # The Durable Object class wrangler.toml's SITE_STORE binding names lives in the entry module.
 __all__ = ["Default", "SiteStore"]
 
-# Parsed settings, kept for the isolate's life: a Worker's variables are fixed per deployment
-# (a new deploy starts new isolates), and reading a dozen of them per request costs CPU.
-_settings: Settings | None = None
 _fetch_origin = FetchOrigin()
 
 
@@ -48,19 +46,6 @@ def store_of(env, settings: Settings, site: str) -> Store:
     if settings.store == "durable-objects":
         return site_store(env, site)
     return D1Store(env)
-
-
-def load_settings(env) -> Settings:
-    global _settings
-    if _settings is None:
-        values = {}
-        for name in VARIABLES:
-            value = getattr(env, name, None)
-            values[name] = None if value is None else str(value)
-        # A bad ORIGIN_URL or ORIGIN_TIMEOUT_MS raises and leaves this unset: every request
-        # then reports it again, until the variable is fixed and the Worker redeployed.
-        _settings = parse_settings(values)
-    return _settings
 
 
 class Default(WorkerEntrypoint):

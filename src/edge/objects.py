@@ -18,11 +18,11 @@ from workers import DurableObject
 from app.context import localized
 from assets.schema import MIGRATIONS
 from edge.d1 import D1Store
+from edge.settings import load_settings
 from edge.zones import offset_at
 from footfall.database.objects import ObjectStore, SiteDatabase, StorageApi
 from footfall.database.store import RetryOnce, StorageError, Store
 from footfall.log import log
-from footfall.settings import VARIABLES, parse_settings
 
 BINDING = "SITE_STORE"
 UNBOUND = (
@@ -113,11 +113,7 @@ class SiteStore(DurableObject):
 
     async def alarm(self, *_info) -> None:
         now_ms = _now_ms()
-        values = {}
-        for name in VARIABLES:
-            value = getattr(self.env, name, None)
-            values[name] = None if value is None else str(value)
-        settings = localized(parse_settings(values), now_ms, offset_at)
+        settings = localized(load_settings(self.env), now_ms, offset_at)
         try:
             await self.database.on_alarm(settings, now_ms)
         except Exception:
