@@ -27,13 +27,11 @@ from footfall.collect.limits import (
     SCROLL_MILESTONES,
     UTM_FIELDS,
 )
+from footfall.collect.text import CONTROL_RE, clean_text
 from footfall.errors import Ignored, Rejection
 from footfall.report import props
 
 _UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
-# C0 controls, DEL and C1 controls (U+0080..U+009F: U+009B is a terminal's CSI): never part
-# of a real path, URL or link text we want to store.
-_CONTROL_RE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _LINK_TYPES = ("outbound", "download", "mailto", "tel")
 _WEB_SCHEMES = frozenset({"http", "https"})
 # Links whose scheme names their event, whatever type the tracker sent: the tracker calls any
@@ -129,7 +127,7 @@ def split_page(value: object, field: str = "page") -> tuple[str, dict[str, str]]
         raise _bad(field, f"may be at most {MAX_PATH} characters")
     if not value.startswith("/"):
         raise _bad(field, "must be a path starting with '/'")
-    if _CONTROL_RE.search(value):
+    if CONTROL_RE.search(value):
         raise _bad(field, "must not contain control characters")
     value, _, fragment = value.partition("#")
     path, _, query = value.partition("?")
@@ -145,22 +143,17 @@ def split_page(value: object, field: str = "page") -> tuple[str, dict[str, str]]
         if key in UTM_FIELDS and key not in utm:
             # Checked after percent-decoding: %1b, %00 or %0a decode to controls that the raw
             # check above cannot see (and `wrangler d1 execute` would print them raw).
-            clean = _clean_text(val)[:MAX_UTM_VALUE]
+            clean = clean_text(val)[:MAX_UTM_VALUE]
             if clean:
                 utm[key] = clean
     return path, utm
-
-
-def _clean_text(value: str) -> str:
-    """Controls become spaces, runs of whitespace one space, the ends trimmed."""
-    return " ".join(_CONTROL_RE.sub(" ", value).split())
 
 
 def hit_path(path: str) -> str:
     """The path of a page the proxy served, as stored with its server-side hit: capped like a
     page load's path, and with any control character percent-encoded (the runtime's URL parser
     already does that; this keeps the rule for any other caller)."""
-    encoded = _CONTROL_RE.sub(lambda m: f"%{ord(m.group()):02X}", path)
+    encoded = CONTROL_RE.sub(lambda m: f"%{ord(m.group()):02X}", path)
     return encoded[:MAX_PATH]
 
 
@@ -188,7 +181,7 @@ def parse_page_load(body: dict) -> PageLoad:
     if referrer is not None:
         if len(referrer) > MAX_REFERRER:
             raise _bad("referrer", f"may be at most {MAX_REFERRER} characters")
-        if _CONTROL_RE.search(referrer):
+        if CONTROL_RE.search(referrer):
             raise _bad("referrer", "must not contain control characters")
         referrer = normalise_referrer(referrer)
     return PageLoad(uuid=uuid, path=path, referrer=referrer, utm=utm)
@@ -244,7 +237,7 @@ def _event_url(body: dict, type_: str) -> str | None:
         return None
     if len(url) > MAX_URL:
         raise _bad("url", f"may be at most {MAX_URL} characters")
-    if _CONTROL_RE.search(url):
+    if CONTROL_RE.search(url):
         raise _bad("url", "must not contain control characters")
     try:
         scheme = urlsplit(url.strip()).scheme.lower()
@@ -272,7 +265,7 @@ def parse_event(body: dict, allowed_names: frozenset[str] = frozenset()) -> Even
     anchor_text = _optional_string(body, "anchor_text")
     if anchor_text is not None:
         # Link text is cut, not rejected; control characters become spaces.
-        anchor_text = _clean_text(anchor_text)[:MAX_ANCHOR_TEXT] or None
+        anchor_text = clean_text(anchor_text)[:MAX_ANCHOR_TEXT] or None
     return Event(
         uuid=uuid,
         seq=seq,

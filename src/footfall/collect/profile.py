@@ -3,15 +3,14 @@ family, OS and device type, and a bot verdict. The IP address and the user-agent
 and never come out.
 """
 
-import re
 from typing import NamedTuple
 
 from footfall.classify import bots, useragent
 from footfall.collect import visitors
 from footfall.collect.limits import MAX_USER_AGENT
+from footfall.collect.text import clean_text
 
 MAX_PLACE = 100
-_CONTROL_RE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 class Client(NamedTuple):
@@ -61,7 +60,7 @@ def _place(name: str | None) -> str | None:
     MAX_PLACE characters."""
     if not isinstance(name, str):
         return None
-    clean = " ".join(_CONTROL_RE.sub(" ", name).split())[:MAX_PLACE]
+    clean = clean_text(name)[:MAX_PLACE]
     return clean or None
 
 

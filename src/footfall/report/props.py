@@ -17,13 +17,13 @@ bytes, not a loop): the name is `footfallEvent` (data-footfall-event), and only 
 import json
 import re
 
+from footfall.collect.text import clean_text
 from footfall.errors import Rejection
 
 MAX_PROPS = 5
 MAX_KEY = 64
 MAX_VALUE = 256
 _KEY_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.:-]{0,63}$")
-_CONTROL_RE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 # Something@something.tld anywhere in the value: an address, or text that carries one.
 EMAIL_RE = re.compile(r"[^\s@]+@[^\s@]+\.[^\s@.]{2,}")
 DATASET_EVENT, DATASET_PROP = "footfallEvent", "footfallProp"
@@ -63,7 +63,7 @@ def _scalar(key: str, value: object) -> str | None:
         return repr(value)
     if not isinstance(value, str):
         raise _bad(f"value of {key} must be a string, a number or true/false")
-    text = " ".join(_CONTROL_RE.sub(" ", value).split())
+    text = clean_text(value)
     if len(text) > MAX_VALUE:
         raise _bad(f"value of {key} may be at most {MAX_VALUE} characters")
     if EMAIL_RE.search(text):
