@@ -10,7 +10,7 @@ import json
 from js import JSON
 from pyodide.ffi import jsnull, to_js
 
-from footfall.database.store import Result, Statement, StorageError
+from footfall.database.store import Result, Statement, StorageError, batch_name
 
 
 def _rows(js_rows) -> list[dict]:
@@ -63,6 +63,5 @@ class D1Store:
         except StorageError:
             raise
         except Exception as exc:
-            names = ", ".join(dict.fromkeys(s.name for s in statements))
-            raise StorageError(f"batch ({names}) failed: {exc}") from None
+            raise StorageError(f"{batch_name(statements)} failed: {exc}") from None
         return [_result(r) for r in results]

@@ -5,13 +5,11 @@ SITE_STORE, whatever STORE says (README: "When one database is not enough")."""
 from app.context import Context
 from app.http import Request, Response, json_error, json_response
 from footfall.collect import body
-from footfall.collect.limits import MAX_BODY_BYTES
+from footfall.collect.limits import MAX_BODY_BYTES, MAX_SITE
 from footfall.database import copying
-from footfall.database.store import Store
 from footfall.errors import Rejection
 
 STEPS = ("sites", "plan", "copy", "check")
-MAX_SITE = 253
 
 
 def _site(data: dict) -> str:
@@ -21,14 +19,14 @@ def _site(data: dict) -> str:
     return site.lower()
 
 
-def _unit(data: dict, direction: str) -> copying.Unit:
+def _unit(data: dict, direction: str, site: str) -> copying.Unit:
     table = data.get("table")
     if table not in copying.BY_NAME or direction not in copying.BY_NAME[table].directions:
         raise Rejection(400, "invalid_table", "table is one the plan named")
     key = data.get("key", "")
     if not isinstance(key, str) or len(key) > 10:
         raise Rejection(400, "invalid_key", "key is the plan's day, month or empty")
-    return copying.Unit(_site(data), table, key)
+    return copying.Unit(site, table, key)
 
 
 def _count(data: dict, name: str, default: int, most: int) -> int:
@@ -53,24 +51,20 @@ async def copy(request: Request, ctx: Context) -> Response:
             409, "copy_needs_both_stores", f"copying needs both bindings in wrangler.toml; missing: {missing}"
         )
     assert ctx.stores is not None
-    d1 = ctx.stores.d1()
-
-    def ends(site: str) -> tuple[Store, Store]:
-        assert ctx.stores is not None
-        objects = ctx.stores.site(site)
-        return (d1, objects) if direction == "to-objects" else (objects, d1)
-
+    stores = ctx.stores
+    d1 = stores.d1()
     if step == "sites":
         if direction == "to-d1":  # a namespace cannot list its objects: the owner names them
             raise Rejection(400, "name_the_sites", "objects cannot be listed: give each site to copy back")
         return json_response({"sites": [r["site"] for r in (await d1.execute(copying.SITES_IN_D1)).rows]})
     site = _site(data)
-    source, target = ends(site)
+    objects = stores.site(site)
+    source, target = (d1, objects) if direction == "to-objects" else (objects, d1)
     if step == "plan":
         counts = await source.batch(copying.plan_statements(direction, site))
         found = copying.units(direction, site, [r.rows for r in counts])
         return json_response({"units": [u._asdict() for u in found]})
-    unit = _unit(data, direction)
+    unit = _unit(data, direction, site)
     if step == "copy":
         offset = _count(data, "offset", 0, 10**9)
         limit = _count(data, "limit", copying.PAGE_ROWS, 2000)

@@ -13,6 +13,7 @@ from urllib.parse import parse_qsl, urlencode
 from app.access import same_origin
 from app.context import Context
 from app.http import Request, Response, json_error, no_content, redirect
+from footfall.collect.limits import MAX_SITE
 from footfall.database.store import Statement
 from footfall.days import local_day
 from footfall.errors import Rejection
@@ -32,7 +33,7 @@ async def change(request: Request, ctx: Context) -> Response:
     if action not in ACTIONS:
         raise Rejection(400, "invalid_action", "action may be " + ", ".join(ACTIONS))
     site = (form.get("site") or ctx.site).lower()
-    if len(site) > 253:
+    if len(site) > MAX_SITE:
         raise Rejection(400, "invalid_site", "site is a host name")
     today = local_day(ctx.now_ms, ctx.settings.day_offset_minutes)
     goal_rows, funnel_rows = await ctx.store.batch(

@@ -21,6 +21,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import NamedTuple
 
 from footfall import dimensions
+from footfall.collect.limits import MAX_SITE
 from footfall.days import local_day, shift_day
 from footfall.errors import Rejection
 from footfall.report import periods
@@ -78,7 +79,6 @@ MAX_CLAUSES = 100
 MAX_PATTERN = 256
 MAX_VALUE = 2048
 _PROP_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.:-]{0,63}$")
-_SITE_MAX = 253
 
 
 class Leaf(NamedTuple):
@@ -352,7 +352,7 @@ def parse(data: dict, site: str, today: str, now_ms: int, offset: int) -> Query:
         if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= 10_000_000:
             raise _bad("invalid_pagination", f"pagination.{name} is a whole number from {low}")
     site_id = data.get("site_id", site)
-    if not isinstance(site_id, str) or not site_id or len(site_id) > _SITE_MAX:
+    if not isinstance(site_id, str) or not site_id or len(site_id) > MAX_SITE:
         raise _bad("invalid_site", "site_id is a host name")
     return Query(
         site_id.lower(),

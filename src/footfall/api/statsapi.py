@@ -8,6 +8,7 @@ dimension and equality filters; names come from the dimension registry (footfall
 import re
 
 from footfall import dimensions
+from footfall.collect.limits import MAX_SITE
 from footfall.days import local_day, shift_day
 from footfall.errors import Rejection
 from footfall.report import periods, series, stats
@@ -45,7 +46,6 @@ PROPS_PREFIX = "event:props:"
 _PROP_NAME_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.:-]{0,63}$")
 _EVENT_FIELDS = {"event:name": "name", "event:type": "type", "event:url": "url"}
 FILTER_NAMES = {d.api_name: d.filter_key for d in dimensions.REGISTRY}
-MAX_SITE = 253
 
 
 def _list(value, name) -> list:

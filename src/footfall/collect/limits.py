@@ -43,3 +43,5 @@ MAX_SCROLL_PERCENT = 100
 # 50 is far beyond that and bounds what one uuid can add (events without `seq` are never
 # deduplicated). Events also stop 6 hours after the page load, as heartbeats do.
 MAX_EVENTS_PER_PAGE_LOAD = 50
+# A host name (RFC 1035: at most 253 characters), as a site is named in queries and forms.
+MAX_SITE = 253

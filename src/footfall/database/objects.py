@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable
 from typing import Any, NamedTuple, Protocol
 
 from footfall.database import maintenance
-from footfall.database.store import Result, Statement, StorageError
+from footfall.database.store import Result, Statement, StorageError, batch_name
 from footfall.settings import Settings
 
 # The hour's minute the alarm rings at, as the cron trigger's "17 * * * *" (wrangler.toml):
@@ -227,8 +227,7 @@ class SiteDatabase:
         except StorageError:
             raise
         except Exception as exc:
-            names = ", ".join(dict.fromkeys(s.name for s in statements))
-            raise storage_error(f"batch ({names})", exc) from None
+            raise storage_error(batch_name(statements), exc) from None
         return results
 
     async def answer(self, payload: str, atomic: bool) -> str:
@@ -273,8 +272,7 @@ class ObjectStore:
         return (await self._send("execute", [statement], statement.name))[0]
 
     async def batch(self, statements: list[Statement]) -> list[Result]:
-        names = ", ".join(dict.fromkeys(s.name for s in statements))
-        return await self._send("batch", statements, f"batch ({names})")
+        return await self._send("batch", statements, batch_name(statements))
 
     async def _send(self, method: str, statements: list[Statement], what: str) -> list[Result]:
         try:

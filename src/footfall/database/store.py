@@ -23,6 +23,11 @@ class Result(NamedTuple):
     rows_written: int = 0  # rows written, index entries included (D1's meta.rows_written, a DO cursor's rowsWritten)
 
 
+def batch_name(statements: list[Statement]) -> str:
+    """How logs and errors name a batch: its statements' names, each once, never their values."""
+    return f"batch ({', '.join(dict.fromkeys(s.name for s in statements))})"
+
+
 class StorageError(Exception):
     """The database is unbound or a statement failed; the message names the statement, not its values.
     `transient`: worth one more try (a busy or locked database); an unbound one is not."""
