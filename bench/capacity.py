@@ -29,7 +29,8 @@ BEFORE_REQUESTS = {4: 5, 29: 10, 89: 22, 119: 23, 299: 29, 600: 31}
 SCROLLED_FROM_SECONDS = 29
 OUTBOUND_SHARE = 0.1  # one view in ten ends with an outbound click (one event either way)
 VIEWS = 1000
-RETENTION_DAYS = 30
+# The configured retention (wrangler.toml [vars]): this section's and bench/stores.py's.
+RETENTION_DAYS = int(re.search(r'RETENTION_DAYS = "(\d+)"', (ROOT / "wrangler.toml").read_text()).group(1))
 FREE_REQUESTS, FREE_ROWS_WRITTEN, FREE_ROWS_READ = 100_000, 100_000, 5_000_000
 FREE_BYTES, PAID_BYTES = 500 * 10**6, 10 * 10**9
 # script.js is cached for an hour: one fetch (or 304) per visit; visits average two views.
@@ -115,16 +116,26 @@ def _statements(after: bool, proxied: bool) -> list[tuple[str, str, list]]:
     return out
 
 
+def node_json(script: str, args: list[str], lines: str) -> dict:
+    """Run a Node bench script with statements (JSON lines) on stdin; its last line is JSON."""
+    out = subprocess.run(["node", script, *args], input=lines, cwd=ROOT, capture_output=True, text=True)
+    if out.returncode:
+        raise RuntimeError(f"{script} failed:\n{out.stderr[-2000:]}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def d1_file(state: Path) -> Path:
+    """The local D1's database file under a --persist-to directory."""
+    files = [p for p in (state / "v3" / "d1").rglob("*.sqlite") if "metadata" not in p.name]
+    assert len(files) == 1, files
+    return files[0]
+
+
 def _d1_costs(statements) -> dict:
     with tempfile.TemporaryDirectory() as state:
         apply_migrations(Path(state))
         lines = "\n".join(json.dumps(s) for s in statements)
-        out = subprocess.run(
-            ["node", "bench/d1_costs.mjs", "--persist-to", state], input=lines, cwd=ROOT, capture_output=True, text=True
-        )
-        if out.returncode:
-            raise RuntimeError(f"bench/d1_costs.mjs failed:\n{out.stderr[-2000:]}")
-    return json.loads(out.stdout.strip().splitlines()[-1])
+        return node_json("bench/d1_costs.mjs", ["--persist-to", state], lines)
 
 
 def measure() -> dict:

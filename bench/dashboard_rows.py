@@ -17,6 +17,7 @@ import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+from bench import capacity
 from footfall.database.rollups import rollup_day
 from footfall.report import insights
 from footfall.report.funnels import Funnel
@@ -60,15 +61,11 @@ FUNNEL = Funnel("About, sign-up, a post", tuple(g.name for g in GOALS), SITE)
 DEFINED = insights.Definitions(GOALS, [FUNNEL])
 
 
-def _db_file(state: Path) -> Path:
-    return next(p for p in (state / "v3" / "d1").rglob("*.sqlite") if p.name != "metadata.sqlite")
-
-
 def seed(state: Path, today: str, now_ms: int) -> dict:
     rng = random.Random(20261121)
     paths = [f"/posts/{i:03d}/" for i in range(300)] + ["/", "/about/", "/archive/"]
     weights = [1 / (i + 1) for i in range(len(paths))]  # a few popular pages, a long tail
-    con = sqlite3.connect(_db_file(state))
+    con = sqlite3.connect(capacity.d1_file(state))
     con.execute("PRAGMA synchronous = OFF")
     start = date.fromisoformat(today) - timedelta(days=DAYS - 1)
     per_day = TOTAL_VIEWS // DAYS
@@ -179,7 +176,7 @@ def measure(state: Path | None = None) -> dict:
         apply_migrations(state)
         counts = seed(state, today, int(now.timestamp() * 1000))
     else:  # reuse a seeded state (bench development): python bench/dashboard_rows.py DIR
-        con = sqlite3.connect(_db_file(state))
+        con = sqlite3.connect(capacity.d1_file(state))
         counts = {t: con.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0] for t in ("pageviews", "hits", "events")}
         con.close()
     seeded_s = time.monotonic() - started

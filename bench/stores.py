@@ -13,21 +13,24 @@ SQLite's dbstat on each database file, less the same file right after the migrat
 import json
 import re
 import sqlite3
-import subprocess
 import tempfile
 from collections import defaultdict
 from pathlib import Path
 
 from bench import capacity
-from support.processes import ROOT, apply_migrations
+from support.processes import apply_migrations
 
 VIEWS = capacity.VIEWS
-RETENTION_DAYS = int(re.search(r'RETENTION_DAYS = "(\d+)"', (ROOT / "wrangler.toml").read_text()).group(1))
+RETENTION_DAYS = capacity.RETENTION_DAYS
 MB, GB = 10**6, 10**9
 # Cloudflare's published limits and prices (developers.cloudflare.com: workers/platform/pricing,
 # d1/platform/pricing, d1/platform/limits, durable-objects/platform/pricing and /limits).
-FREE = {"worker_requests": 100_000, "rows_written": 100_000, "do_requests": 100_000}
-D1_CAP = {"free": 500 * MB, "paid": 10 * GB}  # per database
+FREE = {
+    "worker_requests": capacity.FREE_REQUESTS,
+    "rows_written": capacity.FREE_ROWS_WRITTEN,
+    "do_requests": 100_000,
+}
+D1_CAP = {"free": capacity.FREE_BYTES, "paid": capacity.PAID_BYTES}  # per database
 DO_CAP = 10 * GB  # per object (a site); the free plan also caps an account at 5 GB in all
 DO_FREE_ACCOUNT = 5 * GB
 # "About 1,000 requests per second" per object (durable-objects/platform/limits): a soft limit.
@@ -68,19 +71,6 @@ def _growth(after: dict[str, int], before: dict[str, int]) -> dict[str, float]:
     return {t: (after[t] - before.get(t, 0)) / VIEWS for t in after if after[t] != before.get(t, 0)}
 
 
-def _d1_file(state: Path) -> Path:
-    files = [p for p in (state / "v3" / "d1").rglob("*.sqlite") if "metadata" not in p.name]
-    assert len(files) == 1, files
-    return files[0]
-
-
-def _run(script: str, args: list[str], lines: str) -> dict:
-    out = subprocess.run(["node", script, *args], input=lines, cwd=ROOT, capture_output=True, text=True)
-    if out.returncode:
-        raise RuntimeError(f"{script} failed:\n{out.stderr[-2000:]}")
-    return json.loads(out.stdout.strip().splitlines()[-1])
-
-
 def _summary(costs: dict, tables: dict[str, float], statements) -> dict:
     by_table: dict[str, float] = defaultdict(float)
     sql_of = {name: sql for name, sql, _ in statements}
@@ -103,10 +93,10 @@ def measure() -> dict:
         base, state = Path(tmp, "base"), Path(tmp, "state")
         apply_migrations(base)
         apply_migrations(state)
-        d1 = _run("bench/d1_costs.mjs", ["--persist-to", str(state)], lines)
-        d1_tables = _growth(bytes_by_table(_d1_file(state)), bytes_by_table(_d1_file(base)))
+        d1 = capacity.node_json("bench/d1_costs.mjs", ["--persist-to", str(state)], lines)
+        d1_tables = _growth(bytes_by_table(capacity.d1_file(state)), bytes_by_table(capacity.d1_file(base)))
         do_file, do_base = Path(tmp, "object.sqlite"), Path(tmp, "object-base.sqlite")
-        do = _run("bench/do_costs.mjs", ["--file", str(do_file), "--baseline", str(do_base)], lines)
+        do = capacity.node_json("bench/do_costs.mjs", ["--file", str(do_file), "--baseline", str(do_base)], lines)
         do_tables = _growth(bytes_by_table(do_file), bytes_by_table(do_base))
     requests = sum(share * capacity.requests_after(t) for t, share in capacity.MIX) + capacity.SCRIPT_PER_VIEW + 1
     return {
