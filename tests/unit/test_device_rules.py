@@ -38,6 +38,8 @@ RULES = [
     ("Positivo tablets are not TiVo boxes", r"positivo.*applewebkit", TABLET, 8, 30),
     ("Coolpad phones are not pads", r"coolpad.*mobile", MOBILE, 15, 0),
     ("Chromebooks and PCs running Android", r"android.*(?:chromebook|latitude|inspiron|elitebook)", DESKTOP, 20, 1),
+    ("TV sets and boxes: a model name ending in TV", r"(?:smarter|fibe|union|giga|portal|[24]k)tv\b", TV, 8, 0),
+    ("Android phones with a J2ME profile", r"android/[\d.]+ .*profile/midp", MOBILE, 8, 0),
 ]
 
 

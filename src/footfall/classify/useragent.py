@@ -175,7 +175,11 @@ _TV_MODEL = compile_words(
     # ever a box in Matomo's fixtures (A95X, H96, X96, T95, Vontar, Zidoo, Nexon, MyGica, ...).
     r"a95x|\bh96(?!\d)|\bx96(?!\d)|\bt95(?!\d)|vontar|zidoo|nexon|mygica|invin|gtking|evpad|tanix|mecool|"
     r"magicsee|\bminix|pendoo|\bmk[89]0|ozone ?hd|andowl|\ba5x\b|\bct-8\d{3}|amigo7|atom-\d|formuler|"
-    r"\bkm\d{1,2}pro|skystream|rombica|dolamee|selenga|eled-|magenta|-stream|\bott\b|stb\d|sdstb|\bmag\d{3}|polar_|tdtv|vmp-|vorke"
+    r"\bkm\d{1,2}pro|skystream|rombica|dolamee|selenga|eled-|magenta|-stream|\bott\b|stb\d|sdstb|\bmag\d{3}|polar_|tdtv|vmp-|vorke|"
+    # A model name ending in "TV" run into the word before it (SmarterTV, MD09TV, FibeTV, 4KTV):
+    # 18 TVs and boxes in the fixtures. Not "DTV" (phones with a TV tuner: Flare S5 Lite DTV) nor
+    # LeTV (a maker of phones).
+    r"tv\b(?<=[a-z0-9]tv)(?<!dtv)(?<!letv)"
 )
 # Phones and what a phone is used as: watches and VR headsets count with phones.
 _WEARABLE = compile_words(r"watchos|watch\d,|wear ?os|oculusbrowser|\bquest\b|\bvr\b")
@@ -231,7 +235,9 @@ def device_type(ua: str) -> str:
     if android and "mobile" not in ua:
         # Android tablets' browsers drop "Mobile"; apps' own HTTP stacks (Dalvik, stagefright,
         # ExoPlayer) never say it, and run on phones far more often.
-        phone = _WEBVIEW_END.search(ua) or (model and _PHONE_MODEL.search(model))
+        # A J2ME profile ("Profile/MIDP-2.0 Configuration/CLDC-1.1") is a phone's: Chinese
+        # makers' Android phones sent one (Hisense, DOOV, TCL; 9 phones, no tablet).
+        phone = _WEBVIEW_END.search(ua) or "profile/midp" in ua or (model and _PHONE_MODEL.search(model))
         return TABLET if _BROWSER_ENGINE.search(ua) and not phone else MOBILE
     if _MOBILE.search(words):
         return MOBILE
