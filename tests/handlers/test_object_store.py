@@ -189,6 +189,28 @@ def test_changes_count_rows_changed_as_d1_does():
     assert run_sync(port.execute(Statement("read", "SELECT * FROM salts", ()))).changes == 0
 
 
+def test_a_read_is_one_statement_inside_the_object_and_a_write_three():
+    # A write asks SQLite for total_changes() before and after (D1's meta.changes); a SELECT
+    # changes nothing and is not worth the two extra statements.
+    store = ObjectsStore()
+    obj = store.object(SITE)
+    obj.database.migrate()
+    ran: list[str] = []
+    execute = obj.storage.sql.exec
+
+    def counted(query, *bindings):
+        ran.append(query)
+        return execute(query, *bindings)
+
+    obj.storage.sql.exec = counted
+    port = store.for_site(SITE)
+    run_sync(port.execute(Statement("read", "SELECT COUNT(*) AS n FROM salts", ())))
+    assert len(ran) == 1, ran
+    ran.clear()
+    run_sync(port.execute(Statement("salt", "INSERT INTO salts (day, salt) VALUES ('2026-11-20', 'ab')", ())))
+    assert len(ran) == 3, ran
+
+
 def test_an_object_that_fails_answers_503_and_the_site_keeps_working():
     app = make("objects")
     app.store.fail = True

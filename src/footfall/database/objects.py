@@ -14,6 +14,7 @@ is gone sets one, and the alarm sets the next while raw rows are left to roll up
 """
 
 import json
+import re
 from collections.abc import Callable, Iterable
 from typing import Any, NamedTuple, Protocol
 
@@ -151,6 +152,9 @@ class StorageApi:
         await self._storage.setAlarm(at_ms)
 
 
+_SELECT = re.compile(r"\s*select\b", re.IGNORECASE)
+
+
 def storage_error(name: str, exc: Exception) -> StorageError:
     """A failed statement inside the object. A full object (10 GB, SQLITE_FULL) is not worth
     another try; anything else may be (the same rule as D1's errors in edge/d1.py)."""
@@ -190,7 +194,9 @@ class SiteDatabase:
         return names
 
     def _run(self, statement: Statement) -> Result:
-        before = self._total_changes()
+        # A SELECT changes nothing: only writes pay the two total_changes() probes.
+        read = _SELECT.match(statement.sql) is not None
+        before = 0 if read else self._total_changes()
         try:
             cursor = self._storage.exec(statement.sql, statement.params)
         except Exception as exc:
@@ -199,7 +205,7 @@ class SiteDatabase:
         # statement changed, as D1's meta.changes, which the core reads (a heartbeat that
         # matched, a purge round that found fewer than PURGE_BATCH rows).
         return Result(
-            changes=self._total_changes() - before,
+            changes=0 if read else self._total_changes() - before,
             rows=cursor.rows,
             rows_read=cursor.rows_read,
             size_after=self._storage.size(),
