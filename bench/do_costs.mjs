@@ -23,7 +23,8 @@ let migrationRows = 0;
 for (const file of fs.readdirSync(path.join(root, 'migrations')).filter((f) => f.endsWith('.sql')).sort()) {
   storage.transactionSync(() => {
     migrationRows += storage.sql.exec(fs.readFileSync(path.join(root, 'migrations', file), 'utf8')).rowsWritten;
-    migrationRows += storage.sql.exec('INSERT INTO applied_migrations VALUES (?, 0)', file).rowsWritten;
+    // Named as the Worker names them (src/assets/schema.py): the file name without ".sql".
+    migrationRows += storage.sql.exec('INSERT INTO applied_migrations VALUES (?, 0)', file.replace(/\.sql$/, '')).rowsWritten;
   });
 }
 if (opts.baseline) {
