@@ -8,6 +8,7 @@ through GET /__alarms there); the restart and the alarm timer get runtimes of th
 
 import json
 import sqlite3
+import subprocess
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
@@ -166,6 +167,39 @@ def test_transaction_sync_writes_all_or_nothing(runtime):
     assert read_file(object_file(url, persist, obj), "SELECT key FROM counts") == []
     assert result(url, obj, "add_many", ["p", "q", "r"]) == 3
     assert result(url, obj, "counts") == {"p": 1, "q": 1, "r": 1}
+
+
+# Both transaction APIs of the local storage, nested and failing, straight on the module.
+TRANSACTIONS = """
+import { DurableObjectStorage, ObjectStore, loadSqlite } from './tools/local-runtime/do-storage.mjs';
+const s = new DurableObjectStorage(new ObjectStore(await loadSqlite(), process.argv[1]));
+const add = (x) => s.sql.exec('INSERT INTO t VALUES (?)', x);
+const refused = [];
+s.sql.exec('CREATE TABLE t (x INTEGER)');
+await s.transaction(async () => { add(1); await null; });
+await s.transaction(async () => { add(2); await null; throw new Error('2'); }).catch((e) => refused.push(e.message));
+try { s.transactionSync(() => { add(3); s.transactionSync(() => add(4)); throw new Error('3'); }); }
+catch (e) { refused.push(e.message); }
+s.transactionSync(() => {
+  add(5);
+  try { s.transactionSync(() => { add(6); throw new Error('6'); }); } catch (e) { refused.push(e.message); }
+});
+try { s.transactionSync(async () => add(7)); } catch (e) { refused.push(e.constructor.name); }
+await s.transaction(async () => { add(8); await s.transaction(async () => { add(9); await null; }); });
+console.log(JSON.stringify({ kept: s.sql.exec('SELECT x FROM t ORDER BY x').toArray().map((r) => r.x), refused }));
+"""
+
+
+def test_transactions_nest_and_roll_back_what_failed(tmp_path):
+    out = subprocess.run(
+        ["node", "--input-type=module", "-e", TRANSACTIONS, str(tmp_path / "object.sqlite")],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout) == {"kept": [1, 5, 8, 9], "refused": ["2", "3", "6", "TypeError"]}
 
 
 @pytest.mark.parametrize(

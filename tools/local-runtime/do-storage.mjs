@@ -412,42 +412,43 @@ export class ObjectStore {
   }
 
   transactionSync(fn) {
-    const name = `footfall_tx_${this.depth}`;
-    this.db.run(`SAVEPOINT ${name}`);
-    this.depth += 1;
-    try {
+    return this.#inSavepoint(() => {
       const result = fn();
       if (result && typeof result.then === 'function') {
         throw new TypeError('transactionSync() callback must not be async; use transaction()');
       }
-      this.db.run(`RELEASE ${name}`);
       return result;
-    } catch (err) {
-      this.db.run(`ROLLBACK TO ${name}`);
-      this.db.run(`RELEASE ${name}`);
-      throw err;
-    } finally {
-      this.depth -= 1;
-      this.dirty = true;
-    }
+    });
   }
 
   async transaction(fn) {
+    return this.#inSavepoint(() => fn({ rollback: () => { throw new Error('rollback() is not supported locally'); } }));
+  }
+
+  // Both transaction APIs: `body` runs inside a savepoint (so nested calls nest), released when
+  // it returns or its promise settles, rolled back first when it throws or rejects.
+  #inSavepoint(body) {
     const name = `footfall_tx_${this.depth}`;
     this.db.run(`SAVEPOINT ${name}`);
     this.depth += 1;
-    try {
-      const result = await fn({ rollback: () => { throw new Error('rollback() is not supported locally'); } });
-      this.db.run(`RELEASE ${name}`);
-      return result;
-    } catch (err) {
-      this.db.run(`ROLLBACK TO ${name}`);
-      this.db.run(`RELEASE ${name}`);
-      throw err;
-    } finally {
+    const end = (ok) => {
       this.depth -= 1;
       this.dirty = true;
+      if (!ok) this.db.run(`ROLLBACK TO ${name}`);
+      this.db.run(`RELEASE ${name}`);
+    };
+    let result;
+    try {
+      result = body();
+    } catch (err) {
+      end(false);
+      throw err;
     }
+    if (result && typeof result.then === 'function') {
+      return result.then((value) => { end(true); return value; }, (err) => { end(false); throw err; });
+    }
+    end(true);
+    return result;
   }
 
   #kvTable() {
