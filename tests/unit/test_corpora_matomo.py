@@ -91,10 +91,11 @@ def test_device_type_agrees_with_matomo_on_95_percent():
     # (screen diagonals, TV platforms, box and tablet model prefixes: footfall.classify.useragent, each
     # held by tests/unit/test_device_rules.py) took it from 92.3 % to 95 %; the misses left
     # are one or two fixtures per model name, which a per-model list of tens of thousands of
-    # entries would answer. The figure is kept honest here and in docs/BENCHMARKS.md.
+    # entries would answer (ua-parser-js: 86 %; Matomo's own list costs ~400x the CPU, see
+    # docs/BENCHMARKS.md). Held at the figure reached (95.39 %), so a rule that loses devices fails.
     typed = [(e, corpora.device_agrees(e, corpora.parse_entry(e).device)) for e in corpora.matomo_devices()]
     typed = [(e, ok) for e, ok in typed if ok is not None]
     wrong = [(e["device"], e["ua"]) for e, ok in typed if not ok]
     share = 1 - len(wrong) / len(typed)
     print(f"device type agrees with Matomo: {len(typed) - len(wrong)}/{len(typed)} ({share:.2%})")
-    assert share >= 0.95, wrong[:30]
+    assert share >= 0.9535, wrong[:30]
