@@ -68,5 +68,5 @@ async def copy(request: Request, ctx: Context) -> Response:
     if step == "copy":
         offset = _count(data, "offset", 0, 10**9)
         limit = _count(data, "limit", copying.PAGE_ROWS, 2000)
-        return json_response((await copying.copy_page(source, target, unit, offset, limit))._asdict())
+        return json_response((await copying.copy_page(source, target, unit, offset, ctx.now_ms, limit))._asdict())
     return json_response(await copying.check(source, target, unit))

@@ -7,6 +7,7 @@ import pytest
 from tools.copy_store import run
 
 from app.http import Client
+from footfall.database.rollups import COPY_QUIET_MS
 from support.inprocess import DictOrigin, InProcess, SqliteStore
 from support.objects import BothStores, ObjectsStore
 from support.owner import BEARER, DASHBOARD_TOKEN
@@ -129,6 +130,85 @@ def test_hits_are_matched_by_their_values_not_their_ids_both_ways():
     run(copier(back), "to-d1", sites=list(SITES), say=lambda _: None)
     for site in SITES:
         assert empty.con.execute(count, (site,)).fetchone()[0] == d1.store.con.execute(count, (site,)).fetchone()[0] + 1
+
+
+def test_an_alarm_during_the_copy_waits_and_rolls_up_nothing_half_copied():
+    # Each object's first copied page sets its alarm; a large site's copy outlasts an hour. Had
+    # the alarm rolled the copied days up from their page views alone (hits, events still to
+    # come), D1's rollups, inserted only where missing, would have been dropped.
+    d1 = seeded_d1()
+    objects = ObjectsStore(lambda: d1.now_ms)
+    d1.stores = BothStores(d1.store, objects)
+    post = copier(d1)
+    site = "example.com"
+    units = post({"direction": "to-objects", "step": "plan", "site": site})["units"]
+    for unit in units:
+        if unit["table"] == "pageviews":
+            assert post({"direction": "to-objects", "step": "copy", **unit, "offset": 0})["written"] > 0
+    obj = objects.object(site)
+    assert obj.storage.alarm is not None
+    d1.advance(obj.storage.alarm - d1.now_ms)  # the alarm rings while the copy goes on
+    assert on(objects, d1.now_ms).run_maintenance()[site] == {"deferred": "copy"}
+    assert run(copier(d1), "to-objects", sites=[site], say=lambda _: None)["failed"] == []
+    totals = "SELECT day, views, hits FROM daily_totals WHERE site = ? ORDER BY day"
+    assert obj.storage.con.execute(totals, (site,)).fetchall() == d1.store.con.execute(totals, (site,)).fetchall()
+    d1.advance(COPY_QUIET_MS)  # an hour after the copy's last page: the object's maintenance runs
+    d1.advance(max(0, obj.storage.alarm - d1.now_ms))
+    assert "deferred" not in on(objects, d1.now_ms).run_maintenance()[site]
+    assert obj.storage.con.execute(totals, (site,)).fetchall() == d1.store.con.execute(totals, (site,)).fetchall()
+
+
+def test_equal_hits_on_two_pages_are_all_copied_once():
+    # Two requests for one path in one millisecond by one visitor are two equal rows but for
+    # their ids; a page boundary between them must not make the second look copied already.
+    d1 = seeded_d1()
+    site = "example.com"
+    columns = "site, day, ts, path, status, visitor, bot_class"
+    first = f"SELECT {columns} FROM hits WHERE site = ? ORDER BY ts, id LIMIT 1"
+    d1.store.con.execute(f"INSERT INTO hits ({columns}) {first}", (site,))
+    d1.store.con.execute(f"INSERT INTO hits ({columns}) {first}", (site,))
+    objects = ObjectsStore(lambda: d1.now_ms)
+    d1.stores = BothStores(d1.store, objects)
+    post = copier(d1)
+    units = [
+        u for u in post({"direction": "to-objects", "step": "plan", "site": site})["units"] if u["table"] == "hits"
+    ]
+
+    def copy_all() -> int:
+        written = 0
+        for unit in units:
+            offset = 0
+            while offset is not None:
+                step = post({"direction": "to-objects", "step": "copy", **unit, "offset": offset, "limit": 2})
+                written, offset = written + step["written"], step["next_offset"]
+        return written
+
+    assert copy_all() == sum(u["rows"] for u in units)
+    assert copy_all() == 0
+    assert all(post({"direction": "to-objects", "step": "check", **u})["ok"] for u in units)
+    by_values = f"SELECT {columns}, COUNT(*) FROM hits WHERE site = ? GROUP BY {columns} ORDER BY {columns}"
+    there = objects.object(site).storage.con.execute(by_values, (site,)).fetchall()
+    assert [tuple(r) for r in there] == [tuple(r) for r in d1.store.con.execute(by_values, (site,))]
+
+
+def test_time_on_page_that_grew_after_the_first_run_comes_with_the_second():
+    # Copy, deploy, copy again: heartbeats D1 took between the runs raise time on page and
+    # scroll on page views the first run had copied already.
+    d1 = seeded_d1()
+    objects = ObjectsStore(lambda: d1.now_ms)
+    d1.stores = BothStores(d1.store, objects)
+    assert run(copier(d1), "to-objects", say=lambda _: None)["failed"] == []
+    site, uuid = "b.test", "00000000-0000-4000-8000-000000000011"
+    d1.advance(40_000)
+    headers = {"user-agent": CHROME, "accept-language": "en", "sec-fetch-mode": "no-cors"}
+    beat = {"uuid": uuid, "total": 60, "scroll": 80}
+    assert d1.post("/_ff/heartbeat", beat, headers=headers, client=Client(ip="198.51.100.11"), host=site).status == 204
+    read = "SELECT seconds, scroll, last_ts FROM pageviews WHERE uuid = ?"
+    grown = d1.store.con.execute(read, (uuid,)).fetchone()
+    assert tuple(grown)[:2] == (60, 80)
+    assert run(copier(d1), "to-objects", say=lambda _: None)["written"] == 1
+    assert tuple(objects.object(site).storage.con.execute(read, (uuid,)).fetchone()) == tuple(grown)
+    assert run(copier(d1), "to-objects", say=lambda _: None)["written"] == 0
 
 
 def test_the_count_check_names_a_target_that_lost_rows():

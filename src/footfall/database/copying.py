@@ -14,8 +14,13 @@ a Worker's limits (50 subrequests on the free plan, CPU time):
    page is two calls whatever its size and no statement nears the 100 bound parameters);
 3. `check`: the unit's rows counted on both sides: the target holds at least the source's.
 
-Idempotent: a second run changes nothing (every key is the table's own; a hit, whose id is
-only its database's, is matched on its values instead). Tables not copied: storage_log (one
+While pages are being written the target's maintenance waits (rollups.MARK_COPYING): an object's
+alarm or D1's cron rolling a day up from rows half copied would keep wrong rollups, which the
+copied ones, inserted only where missing, would not replace.
+
+Idempotent: a second run changes nothing but what grew in the source since (a page view's
+time on page and scroll); every key is the table's own, and a hit, whose id is only its
+database's, is matched on its values instead. Tables not copied: storage_log (one
 database's size), owner_session (the owner logs in again), day_clock (maintenance sets it).
 """
 
@@ -23,6 +28,7 @@ import json
 import re
 from typing import NamedTuple
 
+from footfall.database import rollups
 from footfall.database.store import Statement, Store
 
 # Rows read and written per copy step: a pageviews row is ~400 bytes of JSON, so a page is
@@ -39,10 +45,25 @@ class Table(NamedTuple):
     # Columns that identify a row when its own key cannot (hits: the id is per database).
     match: tuple[str, ...] = ()
     directions: tuple[str, ...] = DIRECTIONS
+    # On a key the target has already: what to take from the source (ON CONFLICT ... DO UPDATE),
+    # else the target's row is kept.
+    merge: str = ""
+
+
+# A page view copied once goes on getting heartbeats in the source for hours (time on page,
+# scroll, last_ts only ever grow): a later run brings the grown values over, and only those.
+_PAGEVIEW_MERGE = (
+    "ON CONFLICT (uuid) DO UPDATE SET seconds = MAX(seconds, excluded.seconds), "
+    "scroll = CASE WHEN scroll IS NULL OR excluded.scroll > scroll THEN excluded.scroll ELSE scroll END, "
+    "last_ts = excluded.last_ts WHERE excluded.last_ts > pageviews.last_ts"
+)
+# A rank among the unit's hits of the same values (two requests in one millisecond): the copy
+# writes the n-th only while the target holds fewer than n, on whichever page each one falls.
+_RANK = "dup_rank"
 
 
 TABLES: tuple[Table, ...] = (
-    Table("pageviews", "day", "uuid"),
+    Table("pageviews", "day", "uuid", merge=_PAGEVIEW_MERGE),
     Table("events", "day", "uuid, seq"),
     Table("hits", "day", "ts, id", match=("site", "day", "ts", "path", "status", "visitor", "bot_class")),
     Table("daily_pages", "day", "path"),
@@ -124,9 +145,12 @@ def units(direction: str, site: str, counts: list[list[dict]]) -> list[Unit]:
 
 def read_page(unit: Unit, offset: int, limit: int = PAGE_ROWS) -> Statement:
     table = BY_NAME[unit.table]
+    columns = "*"
+    if table.match:
+        columns = f"*, ROW_NUMBER() OVER (PARTITION BY {', '.join(table.match)} ORDER BY id) AS {_RANK}"
     return Statement(
         f"copy_read_{table.name}",
-        f"SELECT * FROM {table.name} WHERE {_where(table)} ORDER BY {table.order} LIMIT ? OFFSET ?",
+        f"SELECT {columns} FROM {table.name} WHERE {_where(table)} ORDER BY {table.order} LIMIT ? OFFSET ?",
         (*_params(table, unit), limit, offset),
     )
 
@@ -137,20 +161,23 @@ def write_page(unit: Unit, rows: list[dict]) -> Statement | None:
     if not rows:
         return None
     table = BY_NAME[unit.table]
-    columns = [c for c in rows[0] if not (table.match and c == "id")]
+    columns = [c for c in rows[0] if not (table.match and c in ("id", _RANK))]
     if not all(_NAME.match(c) for c in columns):
         raise ValueError(f"unexpected column in {table.name}")
     values = ", ".join(f"json_extract(j.value, '$.{c}')" for c in columns)
     names = ", ".join(columns)
-    if table.match:  # no key of its own to ignore on: skip rows whose values are there already
+    sent = [*columns, _RANK] if table.match else columns
+    if table.match:  # no key of its own to ignore on: write the n-th of equal rows while fewer are there
         same = " AND ".join(f"t.{c} IS json_extract(j.value, '$.{c}')" for c in table.match)
         sql = (
             f"INSERT INTO {table.name} ({names}) SELECT {values} FROM json_each(?) j "
-            f"WHERE NOT EXISTS (SELECT 1 FROM {table.name} t WHERE {same})"
+            f"WHERE (SELECT COUNT(*) FROM {table.name} t WHERE {same}) < json_extract(j.value, '$.{_RANK}')"
         )
+    elif table.merge:  # "WHERE true": SQLite's parser needs it between a SELECT and ON CONFLICT
+        sql = f"INSERT INTO {table.name} ({names}) SELECT {values} FROM json_each(?) j WHERE true {table.merge}"
     else:
         sql = f"INSERT OR IGNORE INTO {table.name} ({names}) SELECT {values} FROM json_each(?) j"
-    payload = json.dumps([{c: r[c] for c in columns} for r in rows], separators=(",", ":"))
+    payload = json.dumps([{c: r[c] for c in sent} for r in rows], separators=(",", ":"))
     return Statement(f"copy_write_{table.name}", sql, (payload,))
 
 
@@ -166,10 +193,14 @@ class Step(NamedTuple):
     next_offset: int | None
 
 
-async def copy_page(source: Store, target: Store, unit: Unit, offset: int, limit: int = PAGE_ROWS) -> Step:
+async def copy_page(source: Store, target: Store, unit: Unit, offset: int, now_ms: int, limit: int = PAGE_ROWS) -> Step:
     rows = (await source.execute(read_page(unit, offset, limit))).rows
     statement = write_page(unit, rows)
-    written = (await target.execute(statement)).changes if statement is not None else 0
+    written = 0
+    if statement is not None:
+        # The page and the mark that holds the target's maintenance back while the copy runs.
+        mark = Statement("copy_mark", rollups.MARK_COPYING, (now_ms,))
+        written = (await target.batch([statement, mark]))[0].changes
     return Step(len(rows), written, offset + len(rows) if len(rows) == limit else None)
 
 

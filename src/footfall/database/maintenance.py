@@ -16,11 +16,15 @@ from footfall.settings import Settings
 async def run(store: Store, settings: Settings, now_ms: int) -> dict:
     if settings.problem is not None:
         raise settings.problem  # no rollups under a misread day boundary or retention
+    state = {r["task"]: r for r in (await store.execute(Statement("read_state", rollups.READ_STATE, ()))).rows}
+    copied = state.get("copy")
+    if copied is not None and now_ms - copied["updated_ts"] < rollups.COPY_QUIET_MS:
+        log("info", "maintenance deferred: a copy between stores is writing", copy_wrote_ms=copied["updated_ts"])
+        return {"deferred": "copy"}
     offset = settings.day_offset_minutes
     await store.execute(Statement("set_day_clock", rollups.SET_DAY_CLOCK, (rollups.day_modifier(offset),)))
     closed = last_closed_day(now_ms, offset)
-    state = await store.execute(Statement("read_done", rollups.READ_DONE, ()))
-    done = state.rows[0]["done_until"] if state.rows else ""
+    done = state["rollup"]["done_until"] if "rollup" in state else ""
 
     found = await store.execute(Statement("days_with_data", rollups.DAYS_WITH_DATA, (done, closed)))
     days = [row["day"] for row in found.rows][: rollups.MAX_DAYS_PER_RUN]

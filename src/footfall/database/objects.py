@@ -34,7 +34,9 @@ CREATE_MIGRATIONS_TABLE = (
 READ_MIGRATIONS = f"SELECT name FROM {MIGRATIONS_TABLE}"
 RECORD_MIGRATION = f"INSERT INTO {MIGRATIONS_TABLE} (name, applied_ts) VALUES (?, ?)"
 # Raw rows left: the alarm rings again while there are any (a day to roll up, or to purge).
-RAW_ROWS_LEFT = "SELECT EXISTS (SELECT 1 FROM pageviews) OR EXISTS (SELECT 1 FROM hits) AS left"
+RAW_ROWS_LEFT = (
+    "SELECT EXISTS (SELECT 1 FROM pageviews) OR EXISTS (SELECT 1 FROM events) OR EXISTS (SELECT 1 FROM hits) AS left"
+)
 
 
 # --- the wire: one JSON string each way -------------------------------------------------

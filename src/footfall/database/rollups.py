@@ -139,7 +139,17 @@ def day_modifier(offset_minutes: int) -> str:
     return f"{offset_minutes:+d} minutes"
 
 
-READ_DONE = "SELECT done_until FROM maintenance WHERE task = 'rollup'"
+# How far the rollups are done, and when a copy between stores last wrote a page.
+READ_STATE = "SELECT task, done_until, updated_ts FROM maintenance WHERE task IN ('rollup', 'copy')"
+
+# A copy between stores (footfall.database.copying) marks every page it writes; maintenance waits
+# while one has written within COPY_QUIET_MS, so that no day is rolled up from rows half copied
+# (a day's page views there, its hits not yet) and no copied row is purged before it is counted.
+COPY_QUIET_MS = 3_600_000
+MARK_COPYING = """
+INSERT INTO maintenance (task, done_until, updated_ts) VALUES ('copy', '', ?1)
+ON CONFLICT (task) DO UPDATE SET updated_ts = excluded.updated_ts
+"""
 
 DAYS_WITH_DATA = """
 SELECT day FROM pageviews WHERE day > ?1 AND day <= ?2
