@@ -7,7 +7,9 @@ The Worker must have both bindings (DB and SITE_STORE in wrangler.toml), whateve
 The dashboard token comes from $FOOTFALL_TOKEN. Each request is one small step of the owner-only
 route {prefix}/api/v1/copy (src/handlers/copying.py): the plan of a site, one page of one
 table and day, the count check of a unit. Running it twice changes nothing the second time
-(rows are inserted only where their key is missing). It ends with the count check of every unit
+but what changed in the source meanwhile (rows are inserted only where their key is missing),
+so a step that failed on the way (a 5xx while an object restarts) is simply tried again, and
+a run that stopped can be started again. It ends with the count check of every unit
 and exits 1 if a target holds fewer rows than its source. README: "When one database is not
 enough" says in which order to switch.
 """
@@ -16,6 +18,8 @@ import argparse
 import json
 import os
 import sys
+import time
+import urllib.error
 import urllib.request
 from collections.abc import Callable
 
@@ -47,8 +51,20 @@ def run(post: Post, direction: str, sites: list[str] | None = None, say: Callabl
     return summary
 
 
-def http_post(base: str, token: str, prefix: str) -> Post:
-    def post(body: dict) -> dict:
+# A step that failed on the way (a 5xx while an object restarts in a deploy, a dropped
+# connection) is tried again after these pauses, in seconds: every step is safe to repeat.
+RETRY_PAUSES = (1, 2, 4, 8, 16)
+
+
+_WHERE = ("step", "site", "table", "key", "offset")  # what a message says of a step
+
+
+class CopyStopped(Exception):
+    """A step that kept failing, or that the Worker refused (4xx): what, and where it stopped."""
+
+
+def http_post(base: str, token: str, prefix: str, pauses=RETRY_PAUSES, sleep=time.sleep) -> Post:
+    def once(body: dict) -> dict:
         request = urllib.request.Request(
             base.rstrip("/") + prefix + "/api/v1/copy",
             data=json.dumps(body).encode(),
@@ -57,6 +73,22 @@ def http_post(base: str, token: str, prefix: str) -> Post:
         )
         with urllib.request.urlopen(request, timeout=60) as reply:
             return json.loads(reply.read())
+
+    def post(body: dict) -> dict:
+        where = ", ".join(f"{k} {body[k]}" for k in _WHERE if body.get(k) is not None)
+        waits = iter(pauses)
+        while True:
+            try:
+                return once(body)
+            except urllib.error.HTTPError as exc:  # a 4xx is the request's fault: no use repeating it
+                failure, again = f"HTTP {exc.code} {exc.read()[:300].decode(errors='replace')}", exc.code >= 500
+            except (urllib.error.URLError, TimeoutError, ConnectionError) as exc:
+                failure, again = str(exc), True
+            pause = next(waits, None) if again else None
+            if pause is None:
+                raise CopyStopped(f"{where}: {failure}") from None
+            print(f"{where}: {failure}; trying again in {pause} s", file=sys.stderr)
+            sleep(pause)
 
     return post
 
@@ -72,7 +104,11 @@ def main() -> int:
     if not token:
         print("set FOOTFALL_TOKEN to the dashboard token", file=sys.stderr)
         return 2
-    summary = run(http_post(args.url, token, args.prefix), args.direction, args.site)
+    try:
+        summary = run(http_post(args.url, token, args.prefix), args.direction, args.site)
+    except CopyStopped as exc:
+        print(f"copy stopped at {exc}; running it again is safe (it skips what is copied)", file=sys.stderr)
+        return 1
     print(json.dumps(summary, indent=2))
     return 1 if summary["failed"] else 0
 
