@@ -7,6 +7,7 @@ from app.http import Request, Response, json_error, json_response
 from footfall.collect import body
 from footfall.collect.limits import MAX_BODY_BYTES, MAX_SITE
 from footfall.database import copying
+from footfall.database.rollups import purge_cutoff
 from footfall.errors import Rejection
 
 STEPS = ("sites", "plan", "copy", "check")
@@ -68,5 +69,9 @@ async def copy(request: Request, ctx: Context) -> Response:
     if step == "copy":
         offset = _count(data, "offset", 0, 10**9)
         limit = _count(data, "limit", copying.PAGE_ROWS, 2000)
-        return json_response((await copying.copy_page(source, target, unit, offset, ctx.now_ms, limit))._asdict())
+        settings = ctx.settings
+        redo_from = purge_cutoff(ctx.now_ms, settings.day_offset_minutes, settings.retention_days)
+        return json_response(
+            (await copying.copy_page(source, target, unit, offset, ctx.now_ms, redo_from, limit))._asdict()
+        )
     return json_response(await copying.check(source, target, unit))

@@ -211,6 +211,50 @@ def test_time_on_page_that_grew_after_the_first_run_comes_with_the_second():
     assert run(copier(d1), "to-objects", say=lambda _: None)["written"] == 0
 
 
+def test_the_day_of_the_switch_is_rolled_up_again_with_the_rows_the_second_copy_brings():
+    # Copy, D1 takes more page views, switch, the objects take some; the object rolls the day up
+    # from its own rows before the second copy brings D1's. Those must reach its rollup.
+    d1 = seeded_d1()
+    site = "example.com"
+    objects = ObjectsStore(lambda: d1.now_ms)
+    d1.stores = BothStores(d1.store, objects)
+    run(copier(d1), "to-objects", sites=[site], say=lambda _: None)
+    browse(d1, site, 20, "/")  # D1, between the first copy and the switch
+    browse(on(objects, d1.now_ms), site, 21, "/")  # the object, after the switch
+    day = d1.rows("SELECT MAX(day) AS day FROM pageviews")[0]["day"]
+    d1.advance(DAY_MS)  # the day is over: both roll it up, each from the rows it has
+    d1.run_maintenance()
+    on(objects, d1.now_ms).run_maintenance()
+    obj = objects.object(site).storage.con
+    views = "SELECT views FROM daily_totals WHERE site = ? AND day = ?"
+    raw = "SELECT COUNT(*) FROM pageviews WHERE site = ? AND day = ?"
+    assert obj.execute(views, (site, day)).fetchone()[0] == obj.execute(raw, (site, day)).fetchone()[0]  # its own
+
+    assert run(copier(d1), "to-objects", sites=[site], say=lambda _: None)["failed"] == []
+    d1.advance(COPY_QUIET_MS)
+    d1.advance(max(0, objects.object(site).storage.alarm - d1.now_ms))
+    on(objects, d1.now_ms).run_maintenance()
+    assert obj.execute(raw, (site, day)).fetchone()[0] == d1.store.con.execute(raw, (site, day)).fetchone()[0] + 1
+    assert obj.execute(views, (site, day)).fetchone()[0] == obj.execute(raw, (site, day)).fetchone()[0]
+
+
+def test_objects_copied_back_into_an_empty_d1_bring_the_earliest_rollup_mark():
+    d1 = seeded_d1()
+    objects = ObjectsStore(lambda: d1.now_ms)
+    d1.stores = BothStores(d1.store, objects)
+    run(copier(d1), "to-objects", say=lambda _: None)
+    mark = "SELECT done_until FROM maintenance WHERE task = 'rollup'"
+    objects.object("b.test").storage.con.execute(
+        "UPDATE maintenance SET done_until = '2026-11-01' WHERE task = 'rollup'"
+    )
+    empty = SqliteStore()
+    back = on(objects, d1.now_ms)
+    back.stores = BothStores(empty, objects)
+    assert run(copier(back), "to-d1", sites=list(SITES), say=lambda _: None)["failed"] == []
+    assert empty.con.execute(mark).fetchone()[0] == "2026-11-01"
+    assert objects.object("example.com").storage.con.execute(mark).fetchone()[0] > "2026-11-01"
+
+
 def test_the_count_check_names_a_target_that_lost_rows():
     d1 = seeded_d1()
     objects = ObjectsStore(lambda: d1.now_ms)

@@ -16,7 +16,9 @@ a Worker's limits (50 subrequests on the free plan, CPU time):
 
 While pages are being written the target's maintenance waits (rollups.MARK_COPYING): an object's
 alarm or D1's cron rolling a day up from rows half copied would keep wrong rollups, which the
-copied ones, inserted only where missing, would not replace.
+copied ones, inserted only where missing, would not replace. A day rolled up already that
+receives raw rows it lacked is marked to be rolled up again (LOWER_MARK), and the rollup mark
+copied is the earlier of the two.
 
 Idempotent: a second run changes nothing but what grew in the source since (a page view's
 time on page and scroll); every key is the table's own, and a hit, whose id is only its
@@ -40,7 +42,7 @@ _NAME = re.compile(r"^[a-z_][a-z0-9_]*$")
 
 class Table(NamedTuple):
     name: str
-    scope: str  # "day", "month", "site" (the site's rows) or "all" (no site column)
+    scope: str  # "day", "month", "site" (the site's rows), "all" (no site column) or "mark" (the rollup mark)
     order: str  # a total order for paging (the key)
     # Columns that identify a row when its own key cannot (hits: the id is per database).
     match: tuple[str, ...] = ()
@@ -56,6 +58,10 @@ _PAGEVIEW_MERGE = (
     "ON CONFLICT (uuid) DO UPDATE SET seconds = MAX(seconds, excluded.seconds), "
     "scroll = CASE WHEN scroll IS NULL OR excluded.scroll > scroll THEN excluded.scroll ELSE scroll END, "
     "last_ts = excluded.last_ts WHERE excluded.last_ts > pageviews.last_ts"
+)
+_EARLIER_MARK = (
+    "ON CONFLICT (task) DO UPDATE SET done_until = excluded.done_until, updated_ts = excluded.updated_ts "
+    "WHERE excluded.done_until < maintenance.done_until"
 )
 # A rank among the unit's hits of the same values (two requests in one millisecond): the copy
 # writes the n-th only while the target holds fewer than n, on whichever page each one falls.
@@ -79,11 +85,14 @@ TABLES: tuple[Table, ...] = (
     Table("sites", "site", "site"),
     Table("goals", "site", "name"),
     Table("funnels", "site", "name"),
-    # Into an object only: today's salt keeps today's visitor ids across the switch, and the
-    # rollup mark keeps the object's alarm from rolling copied days up again.
+    # Into an object only: today's salt keeps today's visitor ids across the switch.
     Table("salts", "all", "day", directions=("to-objects",)),
-    Table("maintenance", "all", "task", directions=("to-objects",)),
+    # How far the rollups are done: the copied days' rollups are not made again. The earlier of
+    # the two marks wins (a D1 taking several objects back holds the earliest of theirs).
+    Table("maintenance", "mark", "task", merge=_EARLIER_MARK),
 )
+# Raw rows: a day that receives some after its rollup is rolled up again (LOWER_MARK).
+RAW_TABLES = frozenset({"pageviews", "events", "hits"})
 BY_NAME = {t.name: t for t in TABLES}
 
 
@@ -104,11 +113,12 @@ def _where(table: Table) -> str:
         "month": "site = ? AND month = ?",
         "site": "site = ?",
         "all": "1 = 1",
+        "mark": "task = 'rollup'",
     }[table.scope]
 
 
 def _params(table: Table, unit: Unit) -> tuple:
-    return {"day": (unit.site, unit.key), "month": (unit.site, unit.key), "site": (unit.site,), "all": ()}[table.scope]
+    return {"day": (unit.site, unit.key), "month": (unit.site, unit.key), "site": (unit.site,)}.get(table.scope, ())
 
 
 def plan_statements(direction: str, site: str) -> list[Statement]:
@@ -116,12 +126,13 @@ def plan_statements(direction: str, site: str) -> list[Statement]:
     out = []
     for table in tables_for(direction):
         key = {"day": "day", "month": "month"}.get(table.scope, "''")
-        where = "1 = 1" if table.scope == "all" else "site = ?"
+        whole = table.scope in ("all", "mark")  # no site column
+        where = _where(table) if whole else "site = ?"
         out.append(
             Statement(
                 f"plan_{table.name}",
                 f"SELECT {key} AS key, COUNT(*) AS n FROM {table.name} WHERE {where} GROUP BY {key} ORDER BY {key}",
-                () if table.scope == "all" else (site,),
+                () if whole else (site,),
             )
         )
     return out
@@ -193,7 +204,20 @@ class Step(NamedTuple):
     next_offset: int | None
 
 
-async def copy_page(source: Store, target: Store, unit: Unit, offset: int, now_ms: int, limit: int = PAGE_ROWS) -> Step:
+# A day the target has rolled up already but that received raw rows it lacked (the day of the
+# switch, rolled up by the object from its own rows before the second copy brought D1's) is
+# marked to be rolled up again from all of them.
+LOWER_MARK = """
+UPDATE maintenance SET done_until = date(?1, '-1 day'), updated_ts = ?2
+WHERE task = 'rollup' AND done_until >= ?1
+"""
+
+
+async def copy_page(
+    source: Store, target: Store, unit: Unit, offset: int, now_ms: int, redo_from: str, limit: int = PAGE_ROWS
+) -> Step:
+    """One page of `unit`. `redo_from`: the oldest day whose raw rows the source still holds in
+    full (raw rows of older days are purged there), the oldest a rollup may be made again from."""
     rows = (await source.execute(read_page(unit, offset, limit))).rows
     statement = write_page(unit, rows)
     written = 0
@@ -201,6 +225,8 @@ async def copy_page(source: Store, target: Store, unit: Unit, offset: int, now_m
         # The page and the mark that holds the target's maintenance back while the copy runs.
         mark = Statement("copy_mark", rollups.MARK_COPYING, (now_ms,))
         written = (await target.batch([statement, mark]))[0].changes
+        if written and unit.table in RAW_TABLES and unit.key >= redo_from:
+            await target.execute(Statement("copy_lower_mark", LOWER_MARK, (unit.key, now_ms)))
     return Step(len(rows), written, offset + len(rows) if len(rows) == limit else None)
 
 
