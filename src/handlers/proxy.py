@@ -43,15 +43,23 @@ def _is_html(response: Response) -> bool:
     return (response.headers.get("content-type") or "").lower().startswith("text/html")
 
 
+def _is_attachment(response: Response) -> bool:
+    return (response.headers.get("content-disposition") or "").strip().lower().startswith("attachment")
+
+
 def is_page_load(request: Request, response: Response) -> bool:
     """A page load, not a favicon or an iframe: browsers say so in Sec-Fetch-Dest; crawlers and
     older browsers don't send it, and then an HTML answer is taken as a page. A 304 to a
     document request is a browser showing the page it revalidated (a reload of a page sent
     with max-age): often without Content-Type, still a page served (footfall.report.queries.SERVED_HIT).
     Browsers send Sec-Fetch-Dest only to secure origins (https, localhost); elsewhere a
-    navigation is known by asking for HTML first."""
+    navigation is known by asking for HTML first. A part of a page (a Range request: download
+    managers resuming) and a page sent as a file to save (Content-Disposition: attachment) are
+    not page loads: no hit, no tag."""
     dest = request.header("sec-fetch-dest")
-    if request.method != "GET" or dest not in (None, "document"):
+    if request.method != "GET" or dest not in (None, "document") or request.header("range") is not None:
+        return False
+    if response.status == 206 or _is_attachment(response):
         return False
     if response.status == 304:
         return dest == "document" or (request.header("accept") or "").startswith("text/html")
@@ -100,4 +108,9 @@ async def forward(request: Request, ctx: Context) -> Response:
             ctx.tasks.defer(log_hit(request, ctx, response.status))
         if settings.inject_tag and response.status == 200:
             response.inject_head = tracker_tag(ctx)
+            # The bytes are no longer the origin's: its strong ETag would name them wrongly (a
+            # resumed download splicing two bodies); a weak one still serves revalidation.
+            etag = response.headers.get("etag")
+            if etag and not etag.startswith("W/"):
+                response.headers.set("etag", "W/" + etag)
     return response

@@ -270,6 +270,30 @@ def test_an_html_page_load_is_logged_as_a_hit_after_the_response(site, method, p
     assert hits(site) == expected
 
 
+def test_parts_of_a_page_and_pages_sent_as_files_are_not_page_loads(site):
+    # A download manager resuming a page (Range, 206) and an HTML report served as a download:
+    # no hit is stored and the bytes are left as the origin sent them.
+    html = {"content-type": "text/html"}
+    site.origin.pages["/part"] = (206, {**html, "content-range": "bytes 0-9/40"}, b"<html><he")
+    site.origin.pages["/report.html"] = (200, {**html, "content-disposition": "attachment; filename=r.html"}, b"<p>")
+    for _ in range(3):
+        assert site.get("/part", headers={**PERSON_HEADERS, "range": "bytes=0-9"}).inject_head is None
+    assert site.get("/", headers={**PERSON_HEADERS, "range": "bytes=0-"}).inject_head is None
+    assert site.get("/report.html", headers=PERSON_HEADERS).inject_head is None
+    assert hits(site) == []
+
+
+def test_a_tagged_page_keeps_only_a_weak_etag(site):
+    # The tag changes the bytes: the origin's strong ETag no longer names them.
+    html = {"content-type": "text/html"}
+    site.origin.pages["/strong"] = (200, {**html, "etag": '"abc"'}, b"<html><head></head></html>")
+    site.origin.pages["/weak"] = (200, {**html, "etag": 'W/"def"'}, b"<html><head></head></html>")
+    assert site.get("/strong", headers=PERSON_HEADERS).headers.get("etag") == 'W/"abc"'
+    assert site.get("/weak", headers=PERSON_HEADERS).headers.get("etag") == 'W/"def"'
+    site.origin.pages["/file.css"] = (200, {"content-type": "text/css", "etag": '"css"'}, b"a{}")
+    assert site.get("/file.css", headers=PERSON_HEADERS).headers.get("etag") == '"css"'
+
+
 def test_a_beacon_from_a_404_page_is_flagged_404(site):
     site.get("/missing", headers=PERSON_HEADERS)
     site.advance(800)
