@@ -202,3 +202,20 @@ def test_coverage_and_404s_say_when_a_filter_does_not_apply_to_them(app, query, 
 def test_the_last_five_minutes_follow_the_filters(app, query, visitors, pageviews):
     html = page(app, query)
     assert f"<b>{visitors}</b> visitors, <b>{pageviews}</b> page views" in html
+
+
+def test_the_previous_days_hours_are_drawn_the_same_before_and_after_the_daily_job(app):
+    """The dashed line of today by hour is yesterday by hour: once yesterday is rolled up, its
+    hours come from g_rows (footfall.report.stats), which the comparison must read too."""
+    settings = parse_settings(app.variables)
+    q, _ = statsapi.parse_dashboard({"period": "today"}, settings, app.site, app.now_ms)
+
+    def dashed() -> tuple[dict, int]:
+        compared = run_sync(overview.report(app.store, q, settings.goals, "previous"))[0]["compare"]
+        return by_hour(compared), compared["totals"]["visitors"]
+
+    before = dashed()
+    assert before == ({"09:00": [1, 1, 1, 1.0]}, 1)
+    app.run_maintenance()
+    assert app.rows("SELECT done_until FROM maintenance") == [{"done_until": YESTERDAY}]
+    assert dashed() == before

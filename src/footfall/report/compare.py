@@ -5,7 +5,7 @@ The earlier period's numbers are the report's own (footfall.report.stats plans a
 under the same filters), read in the same batch: its statements are the report's, renamed
 `prev:<name>`, less those no top-line number needs (dimensions, events, the last five
 minutes, the site list). Rolled-up days cost one daily_totals row per day plus the pages'
-rows that carry time on page.
+rows that carry time on page; drawn by hour, their raw rows too (g_rows), as the report's own.
 
 A count changes by a percentage of the earlier number (none when that was 0); a rate
 (bounce rate, tracking coverage, a goal's conversion rate) by percentage points.
@@ -21,8 +21,9 @@ from footfall.report import insights, stats
 PREVIOUS, YEAR, OFF = "previous", "year", "off"
 KINDS = (PREVIOUS, YEAR, OFF)
 PREFIX = "prev:"
-# Statements a top-line number needs (footfall.report.stats.plan's names).
-_NEEDED = ("r_series", "r_pages", "t_rows", "t_hit_counts", "done")
+# Statements a top-line number or the graph's dashed line needs (footfall.report.stats.plan's
+# names): g_rows holds the hours of days already rolled up.
+_NEEDED = ("r_series", "r_pages", "t_rows", "t_hit_counts", "g_rows", "done")
 COUNTS = ("visitors", "pageviews", "visits", "median_seconds", "visit_duration")
 RATES = ("bounce_rate", "coverage")
 
