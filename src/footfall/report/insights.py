@@ -25,8 +25,6 @@ from footfall.report.funnels import Funnel
 from footfall.report.goals import Goal
 from footfall.report.visits import ratio
 
-TOP = 20
-
 
 class Definitions(NamedTuple):
     goals: list[Goal]
@@ -247,7 +245,7 @@ def assemble(q, rows: dict[str, list[dict]], report: dict, variable: tuple[Goal,
         "props": prop_rows[:100],
         "exit_pages": [
             {"path": p, "exits": exits[p]["exits"], "exit_rate": ratio(exits[p]["exits"], exits[p]["views"])}
-            for p in ranked[:TOP]
+            for p in ranked[: q.top or None]  # 0: every row (the stats API pages them itself)
         ],
         "visit_duration": mean_duration(q, rows, report["totals"]["visits"], chosen),
     }
