@@ -44,3 +44,13 @@ def test_every_exit_page_is_listed_and_counted_for_pagination():
     assert fast["results"] == raw["results"] and [r["dimensions"] for r in fast["results"]] == [
         [f"/p/{n}"] for n in range(20, 25)
     ]
+
+
+def test_a_country_without_a_name_has_no_row_in_either_reading():
+    app = InProcess({"DASHBOARD_TOKEN": DASHBOARD_TOKEN})
+    load(app, "/", Client(ip="198.51.100.1", country="T1"))  # Tor: Cloudflare's code, no country
+    load(app, "/", Client(ip="198.51.100.2", country="DE"))
+    body = {"date_range": "day", "metrics": ["visitors"], "dimensions": ["visit:country_name"]}
+    fast, raw = both(app, body)
+    assert [[r["dimensions"], r["metrics"]] for r in fast["results"]] == [[["Germany"], [1]]]
+    assert fast["results"] == raw["results"]

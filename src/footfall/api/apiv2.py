@@ -158,6 +158,8 @@ def _rows_from_report(q: queryv2.Query, dim: str | None, report: dict) -> list[d
         name = _NAMES.get(dim)
         for r in report["dimensions"].get(_STORED[dim], []):
             value = (name(r["value"]) if name else r["value"]) or ""
+            if not value:
+                continue  # a code with no name (Tor's T1, XX): no row, as the raw rows give none
             into = merged.setdefault(value, {"visitors": 0, "pageviews": 0, "visits": 0, "bounces": 0.0})
             into["visitors"] += r["visitors"]
             into["pageviews"] += r["pageviews"]
