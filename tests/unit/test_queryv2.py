@@ -3,7 +3,7 @@ names the part, never a 500; regular expressions that could backtrack never run.
 
 import pytest
 
-from footfall.api import queryv2
+from footfall.api import apiv2, queryv2
 from footfall.errors import Rejection
 
 TODAY, NOW = "2024-09-10", 1_725_991_200_000
@@ -32,6 +32,12 @@ def parse(body):
         ({**BASE, "site_id": {}}, "invalid_site"),
         ({**BASE, "unknown": 1}, "invalid_query"),
         ({"metrics": ["visitors"]}, "invalid_date_range"),
+        # A date_range that says nothing is refused as a missing one, not read as 7d.
+        ({**BASE, "date_range": None}, "invalid_date_range"),
+        ({**BASE, "date_range": ""}, "invalid_date_range"),
+        ({**BASE, "date_range": 0}, "invalid_date_range"),
+        ({**BASE, "date_range": False}, "invalid_date_range"),
+        ({**BASE, "date_range": {}}, "invalid_date_range"),
         ({"metrics": [], "date_range": "7d"}, "invalid_metrics"),
     ],
 )
@@ -64,3 +70,8 @@ def test_only_patterns_that_run_in_linear_time_are_matched(pattern, runs):
         with pytest.raises(Rejection) as caught:
             parse(body)
         assert caught.value.code in ("unsupported_pattern", "invalid_filter")
+
+
+def test_the_short_get_form_keeps_its_default_range_when_date_range_is_left_empty():
+    assert apiv2.from_parameters({"date_range": ""})["date_range"] == "7d"
+    assert parse(apiv2.from_parameters({"date_range": ""})).day_from == "2024-09-04"

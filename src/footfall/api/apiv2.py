@@ -66,7 +66,7 @@ def from_parameters(params: dict[str, str]) -> dict:
     period = params.get("date_range", params.get("period"))
     if period == "custom" or (period is None and "from" in params):
         body["date_range"] = [params.get("from"), params.get("to")]
-    elif period is not None:
+    elif period:  # ?date_range= (empty) keeps this form's default
         body["date_range"] = period
     if params.get("filters"):
         body["filters"] = [

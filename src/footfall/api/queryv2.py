@@ -264,6 +264,10 @@ def _moment(text: object, name: str) -> datetime:
 
 def _range(raw: object, today: str, now_ms: int, offset: int) -> tuple[str, str, int | None, int | None]:
     """(first day, last day, start ms, end ms) of a date_range."""
+    if not (isinstance(raw, list) or (isinstance(raw, str) and raw)):
+        # null, "", 0, false or {} would reach periods.day_range's dashboard default (7d):
+        # Plausible refuses a date_range it cannot read, and so does this language.
+        raise _bad("invalid_date_range", "date_range is a period like 7d or [from, to]")
     if raw == "24h":
         start = now_ms - 24 * 3600 * 1000
         return local_day(start, offset), local_day(now_ms, offset), start, now_ms
