@@ -3,8 +3,9 @@ names the part, never a 500; regular expressions that could backtrack never run.
 
 import pytest
 
-from footfall.api import apiv2, queryv2
+from footfall.api import apiv2, queryv2, statsapi
 from footfall.errors import Rejection
+from footfall.settings import parse_settings
 
 TODAY, NOW = "2024-09-10", 1_725_991_200_000
 BASE = {"metrics": ["visitors"], "date_range": "7d"}
@@ -39,6 +40,9 @@ def parse(body):
         ({**BASE, "date_range": False}, "invalid_date_range"),
         ({**BASE, "date_range": {}}, "invalid_date_range"),
         ({"metrics": [], "date_range": "7d"}, "invalid_metrics"),
+        # `$` matches before a final newline: a property name is matched whole.
+        ({**BASE, "dimensions": ["event:props:plan\n"]}, "invalid_dimensions"),
+        ({**BASE, "filters": [["is", "event:props:plan\n", ["free"]]]}, "invalid_filter"),
     ],
 )
 def test_crafted_bodies_are_refused_by_name(body, code):
@@ -75,3 +79,12 @@ def test_only_patterns_that_run_in_linear_time_are_matched(pattern, runs):
 def test_the_short_get_form_keeps_its_default_range_when_date_range_is_left_empty():
     assert apiv2.from_parameters({"date_range": ""})["date_range"] == "7d"
     assert parse(apiv2.from_parameters({"date_range": ""})).day_from == "2024-09-04"
+
+
+def test_the_first_stats_language_takes_a_property_name_only_whole():
+    settings = parse_settings({"ORIGIN_URL": "https://origin.example"})
+    body = {"metrics": ["visitors"], "date_range": "7d", "dimensions": ["event:props:plan"]}
+    assert statsapi.parse_query(body, settings, "example.com", NOW)[2] == "event:props:plan"
+    with pytest.raises(Rejection) as caught:
+        statsapi.parse_query({**body, "dimensions": ["event:props:plan\n"]}, settings, "example.com", NOW)
+    assert caught.value.code == "invalid_dimensions"

@@ -78,7 +78,8 @@ DEFAULT_LIMIT = 10_000
 MAX_CLAUSES = 100
 MAX_PATTERN = 256
 MAX_VALUE = 2048
-_PROP_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.:-]{0,63}$")
+# Whole names only (fullmatch): `$` would also match before a final newline.
+_PROP_RE = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.:-]{0,63}")
 
 
 class Leaf(NamedTuple):
@@ -114,7 +115,7 @@ def _bad(code: str, message: str) -> Rejection:
 
 
 def is_prop(name: object) -> bool:
-    return isinstance(name, str) and name.startswith(PROPS) and bool(_PROP_RE.match(name[len(PROPS) :]))
+    return isinstance(name, str) and name.startswith(PROPS) and bool(_PROP_RE.fullmatch(name[len(PROPS) :]))
 
 
 def dimension_kind(name: str) -> str:

@@ -43,7 +43,8 @@ DIMENSIONS = {
 }
 # event:props:<name>: a custom event property's values (footfall.report.props); `url` is the link's.
 PROPS_PREFIX = "event:props:"
-_PROP_NAME_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.:-]{0,63}$")
+# Whole names only (fullmatch): `$` would also match before a final newline.
+_PROP_NAME_RE = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.:-]{0,63}")
 _EVENT_FIELDS = {"event:name": "name", "event:type": "type", "event:url": "url"}
 FILTER_NAMES = {d.api_name: d.filter_key for d in dimensions.REGISTRY}
 
@@ -105,7 +106,7 @@ def parse_query(data: dict, settings: Settings, site: str, now_ms: int) -> tuple
 
 
 def _is_prop(name: str) -> bool:
-    return name.startswith(PROPS_PREFIX) and bool(_PROP_NAME_RE.match(name[len(PROPS_PREFIX) :]))
+    return name.startswith(PROPS_PREFIX) and bool(_PROP_NAME_RE.fullmatch(name[len(PROPS_PREFIX) :]))
 
 
 def _percent(fraction) -> float | None:
