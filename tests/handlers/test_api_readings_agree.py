@@ -3,6 +3,7 @@ otherwise (footfall.api.apiv2): the two readings of the same rows give the same 
 filter every event passes sends a query to the raw rows without changing it."""
 
 import uuid
+from datetime import UTC, datetime
 
 from app.http import Client
 from support.inprocess import InProcess
@@ -54,3 +55,52 @@ def test_a_country_without_a_name_has_no_row_in_either_reading():
     fast, raw = both(app, body)
     assert [[r["dimensions"], r["metrics"]] for r in fast["results"]] == [[["Germany"], [1]]]
     assert fast["results"] == raw["results"]
+
+
+def at(text: str) -> int:
+    return int(datetime.fromisoformat(text).replace(tzinfo=UTC).timestamp() * 1000)
+
+
+def rows(answer: dict) -> list:
+    return [[r["dimensions"], r["metrics"]] for r in answer["results"]]
+
+
+def test_a_time_bucket_is_the_rows_own_day_across_a_daylight_saving_change():
+    """Europe/Berlin: +02:00 until 2024-10-27, +01:00 after. 22:30 UTC on 10-20 was 00:30 on
+    10-21 and is stored on 10-21; the raw rows read today's offset (+01:00), which put it on 10-20."""
+    app = InProcess({"DASHBOARD_TOKEN": DASHBOARD_TOKEN, "TIMEZONE": "Europe/Berlin"})
+    app.now_ms = at("2024-10-20T22:30:00")
+    load(app, "/", Client(ip="198.51.100.1", country="DE"))
+    app.now_ms = at("2024-10-21T10:00:00")  # 12:00 CEST
+    load(app, "/", Client(ip="198.51.100.2", country="DE"))
+    app.now_ms = at("2024-11-01T12:00:00")
+    assert [r["day"] for r in app.rows("SELECT day FROM pageviews ORDER BY ts")] == ["2024-10-21"] * 2
+    body = {"date_range": ["2024-10-21", "2024-10-21"], "metrics": ["visitors"], "dimensions": ["time:day"]}
+    fast, raw = both(app, body)
+    assert rows(fast) == rows(raw) == [[["2024-10-21"], [2]]]
+    # Hours are named on the row's day at today's offset, as the dashboard's graph names them
+    # (footfall.report.series.hour_label): 00:30 CEST is the day's first hour, never 10-20's last.
+    hourly = app.post("/_ff/api/v1/query", {**body, "dimensions": ["time:hour"]}, headers=BEARER).json()
+    assert rows(hourly) == [[["2024-10-21 00:00:00"], [1]], [["2024-10-21 11:00:00"], [1]]]
+
+
+def test_an_event_after_midnight_is_counted_on_its_page_views_day():
+    """A page loaded at 23:59 and a link clicked on it at 00:00:30: one visit, on the first day."""
+    app = InProcess({"DASHBOARD_TOKEN": DASHBOARD_TOKEN})
+    app.now_ms = at("2024-09-09T10:00:00")
+    load(app, "/", Client(ip="198.51.100.1", country="DE"))
+    app.now_ms = at("2024-09-09T23:59:00")
+    page_load = str(uuid.uuid4())
+    assert app.beacon("init", {"uuid": page_load, "page": "/", "referrer": ""}).status == 204
+    app.now_ms = at("2024-09-10T00:00:30")
+    event = {"uuid": page_load, "seq": 1, "type": "outbound", "page": "/", "url": "https://o.example/"}
+    assert app.beacon("event", event).status == 204
+    app.now_ms = at("2024-09-10T12:00:00")
+    metrics = ["visitors", "visits", "bounce_rate"]
+    body = {"date_range": ["2024-09-09", "2024-09-10"], "metrics": metrics, "dimensions": ["time:day"]}
+    fast, raw = both(app, body)
+    assert rows(fast) == rows(raw) == [[["2024-09-09"], [2, 2, 100]]]  # one page, no time: bounces
+    hourly = app.post(
+        "/_ff/api/v1/query", {**body, "dimensions": ["time:hour"], "filters": [NEUTRAL]}, headers=BEARER
+    ).json()
+    assert rows(hourly) == [[["2024-09-09 10:00:00"], [1, 1, 100]], [["2024-09-09 23:00:00"], [1, 1, 100]]]

@@ -31,7 +31,7 @@ from footfall.api import queryv2, vocabulary
 from footfall.api.queryv2 import Leaf, Logic, Query
 from footfall.dimensions import REGISTRY
 from footfall.report import goals as goal_rules
-from footfall.report import visits
+from footfall.report import series, visits
 from footfall.report.goals import Goal
 
 # Plausible's names for footfall's event types (https://plausible.io/docs/goal-conversions).
@@ -129,7 +129,7 @@ class Matcher:
     def __init__(self, goals: list[Goal], offset_minutes: int):
         self.goals = goals
         self.matchers = [(g.name, goal_rules.matcher(g)) for g in goals]
-        self.offset_ms = offset_minutes * 60_000
+        self.offset_minutes = offset_minutes
         self._cache: dict[tuple, bool] = {}
         self._regex: dict[tuple[str, bool], re.Pattern] = {}
 
@@ -153,7 +153,13 @@ class Matcher:
             return self.goal_names(e)
         if queryv2.is_prop(dimension):
             return [e.props.get(dimension[len(queryv2.PROPS) :], NONE)]
-        return [queryv2.bucket_of(dimension, e.ts + self.offset_ms)]
+        # Time: the visit's stored day (an event after midnight on a page loaded before it
+        # belongs to that page view's day, as in the rollups), and an hour named on that day
+        # as the dashboard's graph names it (today's offset can differ from the row's).
+        day = e.visit.raw.day
+        if dimension == "time:hour":
+            return [series.hour_label(e.ts, self.offset_minutes, day)]
+        return [queryv2.day_bucket(dimension, day)]
 
     def _one(self, leaf: Leaf, value: str) -> bool:
         key = (leaf, value)

@@ -17,14 +17,14 @@ re2 would refuse or what could backtrack) is refused before it runs.
 
 import re
 import re._parser as sre_parse  # type: ignore[import-not-found]
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime
 from typing import NamedTuple
 
 from footfall import dimensions
 from footfall.collect.limits import MAX_SITE
 from footfall.days import local_day, shift_day
 from footfall.errors import Rejection
-from footfall.report import periods
+from footfall.report import periods, series
 
 METRICS = (
     "visitors",
@@ -387,16 +387,10 @@ def time_bucket(name: str, q: Query) -> str:
     return "time:day" if days <= 62 else "time:month"
 
 
-def bucket_of(name: str, local_ms: int) -> str:
-    """The bucket label of a local time (ms since the epoch, shifted to the owner's zone)."""
-    moment = datetime.fromtimestamp(local_ms / 1000, tz=UTC)
-    if name == "time:hour":
-        return moment.strftime("%Y-%m-%d %H:00:00")
-    if name == "time:week":
-        return (moment.date() - timedelta(days=moment.weekday())).isoformat()
-    if name == "time:month":
-        return moment.date().replace(day=1).isoformat()
-    return moment.date().isoformat()
+def day_bucket(name: str, day: str) -> str:
+    """The time:day, time:week or time:month label of a stored day (a row's own day, never
+    one worked out again from its time at today's UTC offset; hours: series.hour_label)."""
+    return series.bucket_start(day, name.removeprefix("time:"))
 
 
 def labels(name: str, q: Query) -> list[str]:
@@ -407,8 +401,7 @@ def labels(name: str, q: Query) -> list[str]:
         if name == "time:hour":
             out += [f"{day} {h:02d}:00:00" for h in range(24)]
         else:
-            start = datetime.fromisoformat(day).replace(tzinfo=UTC)
-            label = bucket_of(name, int(start.timestamp() * 1000))
+            label = day_bucket(name, day)
             if not out or out[-1] != label:
                 out.append(label)
         day = shift_day(day, 1)

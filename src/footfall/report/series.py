@@ -101,7 +101,8 @@ def hourly(
     ]
 
 
-def _start(day: str, grain: str) -> str:
+def bucket_start(day: str, grain: str) -> str:
+    """The first day of the day, week (Monday) or month bucket a day is in."""
     d = date.fromisoformat(day)
     if grain == "week":
         return (d - timedelta(days=d.weekday())).isoformat()
@@ -118,7 +119,7 @@ def from_days(days: list[dict], grain: str) -> list[dict]:
     order: list[str] = []
     sums: dict[str, list] = {}
     for d in days:
-        key = _start(d["day"], grain)
+        key = bucket_start(d["day"], grain)
         if key not in sums:
             order.append(key)
             sums[key] = [0, 0, 0, 0, {}]
