@@ -37,8 +37,9 @@ const onNavigation = () => {
 const reason = window.footfall ? 'twice' : reasonNotToCount();
 
 // footfall('name', {plan: 'pro'}): a custom event with its properties, for names the owner
-// allows in EVENT_NAMES. Defined on uncounted visits too, so the site's own calls never fail.
-window.footfall = (name, props) => track('custom', { name, props });
+// allows in EVENT_NAMES. Defined on uncounted visits too, so the site's own calls never fail;
+// a second copy keeps the first one's, which knows the page view's uuid.
+window.footfall ||= (name, props) => track('custom', { name, props });
 if (reason) {
   if ('debug' in options) console.info('footfall: not counted,', reason);
 } else {

@@ -237,6 +237,21 @@ def test_custom_events_from_attribute_and_js_call(page, worker, db):
     assert [r["name"] for r in rows] == ["signup", "newsletter"]
 
 
+def test_a_page_loading_the_tracker_twice_counts_once_and_keeps_its_custom_events(page, worker, db):
+    # A tag in the template and the one the Worker adds: the second copy counts nothing, and
+    # footfall('name') must still reach the first copy, which knows the page view.
+    beacons = visit(page, worker)
+    uuid = beacons.wait_for("init")[0]["uuid"]
+    stored_page_load(db, beacons)
+    page.add_script_tag(url=worker + "/_ff/script.js")  # resolves once the copy has run
+    page.evaluate("footfall('newsletter')")
+    assert [b["uuid"] for b in beacons.wait_for("event")] == [uuid]
+    rows = wait_for_rows(db, "SELECT name FROM events WHERE uuid = ? ORDER BY seq", (uuid,))
+    assert [r["name"] for r in rows] == ["newsletter"]
+    beacons.settle()
+    assert len(beacons.of("init")) == 1 and len(beacons.of("event")) == 1
+
+
 def test_scroll_depth_rides_on_the_heartbeat_and_the_deepest_point_is_stored(page, worker, db):
     page.set_viewport_size({"width": 800, "height": 600})
     beacons = visit(page, worker, "/blog/hello.html")
