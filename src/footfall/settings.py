@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 from footfall.auth import MIN_TOKEN_BITS, token_bits
 from footfall.collect.limits import MIN_TOKEN_LENGTH
 from footfall.errors import ConfigError, Rejection
-from footfall.report.goals import Goal, parse_goals
+from footfall.report.goals import EVENT_NAME_RE, Goal, parse_goals
 
 DEFAULT_PREFIX = "/_ff"
 DEFAULT_ORIGIN_TIMEOUT_MS = 10_000
@@ -41,7 +41,6 @@ DEFAULT_RETENTION_DAYS = 30
 
 _PREFIX_RE = re.compile(r"^(/[A-Za-z0-9._~-]+)+$")
 _OFFSET_RE = re.compile(r"^([+-])(\d{1,2}):?(\d{2})$")
-_EVENT_NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 _.:-]{0,63}$")
 
 
 class Origin(NamedTuple):
@@ -83,7 +82,7 @@ def parse_prefix(raw: str | None) -> str:
     if raw is None or raw.strip() == "":
         return DEFAULT_PREFIX
     value = raw.strip()
-    if not _PREFIX_RE.match(value):
+    if not _PREFIX_RE.fullmatch(value):
         raise ConfigError(
             "FOOTFALL_PATH",
             "must be a path like /_ff: starts with '/', no trailing '/', letters, digits and . _ ~ - between slashes",
@@ -138,7 +137,7 @@ def parse_event_names(raw: str | None) -> frozenset[str]:
         return frozenset()
     names = [n.strip() for n in raw.split(",") if n.strip()]
     for name in names:
-        if not _EVENT_NAME_RE.match(name):
+        if not EVENT_NAME_RE.fullmatch(name):
             raise ConfigError(
                 "EVENT_NAMES",
                 "must be a comma-separated list of names of at most 64 letters, digits, spaces or _ . : -",
@@ -185,7 +184,7 @@ def parse_timezone(raw: str | None) -> str | None:
     value = (raw or "").strip()
     if not value:
         return None
-    if not _ZONE_RE.match(value) or len(value) > 64:
+    if not _ZONE_RE.fullmatch(value) or len(value) > 64:
         raise ConfigError("TIMEZONE", "must be an IANA time zone name like Europe/Berlin or America/New_York")
     return value
 
@@ -195,7 +194,7 @@ def parse_day_offset(raw: str | None) -> int:
     value = (raw or "").strip()
     if value in ("", "0", "Z", "UTC"):
         return 0
-    match = _OFFSET_RE.match(value)
+    match = _OFFSET_RE.fullmatch(value)
     if not match or int(match.group(2)) > 14 or int(match.group(3)) >= 60:
         raise ConfigError("DAY_UTC_OFFSET", "must be an offset from UTC like +02:00 or -05:30")
     minutes = int(match.group(2)) * 60 + int(match.group(3))
@@ -242,7 +241,7 @@ def parse_public_sites(raw: str | None) -> frozenset[str]:
         value = item.strip().lower()
         if not value:
             continue
-        if not _HOST_RE.match(value):
+        if not _HOST_RE.fullmatch(value):
             raise ConfigError("PUBLIC_SITES", "must be a comma-separated list of host names like blog.example.com")
         sites.add(value)
     return frozenset(sites)
@@ -274,7 +273,7 @@ def parse_tag_attributes(raw: str | None) -> tuple[tuple[str, str], ...]:
     out = []
     for item in (raw or "").split():
         name, _, value = item.partition("=")
-        if not _ATTRIBUTE_RE.match(name) or not _ATTRIBUTE_VALUE_RE.match(value):
+        if not _ATTRIBUTE_RE.fullmatch(name) or not _ATTRIBUTE_VALUE_RE.fullmatch(value):
             raise ConfigError(
                 "TAG_ATTRIBUTES",
                 "must be space-separated data-* attributes like "

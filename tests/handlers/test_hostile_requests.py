@@ -142,6 +142,13 @@ CASES = [
     case("total-alone-negative", "heartbeat", beat(total=-1), 400, "invalid_total"),
     case("total-alone-string", "heartbeat", beat(total="30"), 400, "invalid_total"),
     case("total-over-a-week", "heartbeat", beat(total=7 * 24 * 3600 + 1), 400, "invalid_total"),
+    # An integer of 400 digits is JSON (too long for a float: 500 before).
+    case("total-400-digits", "heartbeat", b'{"uuid": "%s", "total": 1%s}' % (STORED_UUID.encode(), b"0" * 400), 400),
+    # A lone surrogate spelled as a JSON escape (no UTF-8 text holds one: 500 before).
+    case(
+        "page-lone-surrogate", "init", b'{"uuid": "%s", "page": "/\\ud800"}' % GOOD_UUID.encode(), 400, "invalid_page"
+    ),
+    case("uuid-newline-after", "init", b'{"uuid": "%s\\n", "page": "/"}' % GOOD_UUID.encode(), 400, "invalid_uuid"),
     case("seq-string", "event", page_load(type="scroll", name="25", seq="1"), 400, "invalid_seq"),
     # event fields.
     case("type-unknown", "event", page_load(type="pageview"), 400, "invalid_type"),

@@ -55,6 +55,9 @@ def test_properties_are_kept_as_text(raw, stored):
         {"email": "jane.doe@example.com"},
         {"note": "write to jane@example.org please"},
         {"x": float("inf")},
+        {"plan\n": "pro"},
+        {"n": 10**3900},
+        {"n": -(2**53)},
     ],
     ids=[
         "text",
@@ -69,6 +72,9 @@ def test_properties_are_kept_as_text(raw, stored):
         "email",
         "email-inside",
         "infinite",
+        "newline-after-name",
+        "number-longer-than-a-value",
+        "beyond-safe-integers",
     ],
 )
 def test_properties_outside_the_rules_are_refused(raw):

@@ -28,7 +28,8 @@ def rejected(fn, *args) -> Rejection:
         ("/p?q=private&session=abc", "/p", {}),
         ("/p#section?utm_source=x", "/p", {}),
         ("/p?utm_source=first&utm_source=second", "/p", {"utm_source": "first"}),
-        ("/app/#/settings?utm_source=x", "/app/#/settings?utm_source=x", {}),
+        ("/app/#/settings?utm_source=x", "/app/#/settings", {"utm_source": "x"}),
+        ("/#/reset?token=s3cr3t&email=jane.doe%40example.com", "/#/reset", {}),
         ("/app/?utm_source=x#/settings", "/app/#/settings", {"utm_source": "x"}),
         ("/app/#!/inbox", "/app/#!/inbox", {}),
         ("/cb#access_token=secret", "/cb", {}),
@@ -40,7 +41,8 @@ def rejected(fn, *args) -> Rejection:
         "other-params-dropped",
         "fragment-ignored",
         "first-utm-wins",
-        "hash-route-kept-whole",
+        "hash-route-query-utm-only",
+        "hash-route-token-dropped",
         "hash-route-after-query",
         "hashbang-route",
         "token-fragment-dropped",
@@ -62,8 +64,8 @@ def test_page_length_boundary(page, ok):
 
 @pytest.mark.parametrize(
     "page",
-    [None, 7, "", "relative", "https://a.example/", "/a\nb", "/\x7f"],
-    ids=["none", "int", "empty", "relative", "absolute", "newline", "del"],
+    [None, 7, "", "relative", "https://a.example/", "/a\nb", "/\x7f", "/\ud800"],
+    ids=["none", "int", "empty", "relative", "absolute", "newline", "del", "lone-surrogate"],
 )
 def test_bad_pages_are_rejected(page):
     assert rejected(split_page, page).code == "invalid_page"
@@ -90,8 +92,8 @@ def test_page_load_parses_and_lowercases_uuid():
 
 @pytest.mark.parametrize(
     "uuid",
-    [None, 1, "", "x", UUID + "0", UUID.replace("-", ""), "{" + UUID + "}"],
-    ids=["missing", "int", "empty", "short", "long", "no-dashes", "braces"],
+    [None, 1, "", "x", UUID + "0", UUID.replace("-", ""), "{" + UUID + "}", UUID + "\n"],
+    ids=["missing", "int", "empty", "short", "long", "no-dashes", "braces", "newline-after"],
 )
 def test_bad_uuids_are_rejected(uuid):
     assert rejected(parse_page_load, {"uuid": uuid, "page": "/"}).code == "invalid_uuid"
@@ -225,8 +227,8 @@ def test_a_fractional_total_is_rounded_half_up(sent, stored):
 
 @pytest.mark.parametrize(
     "total",
-    [-1, -0.1, 7 * 24 * 3600 + 0.5, "5", True],
-    ids=["negative", "negative-fraction", "over-max", "string", "bool"],
+    [-1, -0.1, 7 * 24 * 3600 + 0.5, "5", True, 10**400, float("nan")],
+    ids=["negative", "negative-fraction", "over-max", "string", "bool", "400-digits", "nan"],
 )
 def test_a_bad_total_alone_is_rejected(total):
     assert rejected(parse_heartbeat, {"uuid": UUID, "total": total}).code == "invalid_total"

@@ -89,9 +89,13 @@ def _optional_measure(body: dict, field: str, limit: int, *, cap: bool = False) 
     value = body.get(field)
     if value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value) or value < 0:
+    # A float must be finite; an int may have hundreds of digits (JSON allows it), too many for
+    # a float: it is compared as an int, never converted.
+    if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
         raise _bad(field, f"must be a number from 0 to {limit}")
-    whole = math.floor(value + 0.5)
+    if isinstance(value, float) and not math.isfinite(value):
+        raise _bad(field, f"must be a number from 0 to {limit}")
+    whole = value if isinstance(value, int) else math.floor(value + 0.5)
     if whole > limit and not cap:
         raise _bad(field, f"must be a number from 0 to {limit}")
     return min(whole, limit)
@@ -111,7 +115,7 @@ def parse_uuid(body: dict) -> str:
     value = body.get("uuid")
     if value is None:
         raise _bad("uuid", "is required")
-    if not isinstance(value, str) or not _UUID_RE.match(value.lower()):
+    if not isinstance(value, str) or not _UUID_RE.fullmatch(value.lower()):
         raise _bad("uuid", "must be a UUID like 0b7e9f1c-3c1a-4b8e-9a51-2f0f7c1d9e42")
     return value.lower()
 
@@ -132,9 +136,12 @@ def split_page(value: object, field: str = "page") -> tuple[str, dict[str, str]]
     value, _, fragment = value.partition("#")
     path, _, query = value.partition("?")
     # Hash-routed apps (tracker option data-hash) send "/#/route". Only a fragment that looks
-    # like a route is kept: others may carry tokens (#access_token=...).
+    # like a route is kept: others may carry tokens (#access_token=...). A route's own query
+    # (#/reset?token=...&email=...) is read as the URL's is: its utm_* values, nothing else.
     if fragment.startswith(("/", "!/")):
-        path += "#" + fragment
+        route, _, route_query = fragment.partition("?")
+        path += "#" + route
+        query += "&" + route_query
     pairs = parse_qsl(query, keep_blank_values=False)
     if KNOWN_BOT in pairs:
         raise Ignored("knownBot=1: a visit the site's owner marked as not a person")

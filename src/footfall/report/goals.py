@@ -20,6 +20,7 @@ import json
 import re
 from typing import NamedTuple
 
+from footfall.collect.text import CONTROL_RE
 from footfall.errors import Rejection
 from footfall.report import queries
 
@@ -28,8 +29,8 @@ EVERY_SITE = "*"  # a goal from the GOALS variable
 MAX_GOALS = 50
 MAX_PATTERN = 512
 MAX_NAME = 120
-_EVENT_NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 _.:-]{0,63}$")
-_CONTROL_RE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+# A custom event's name, in a goal and in EVENT_NAMES (footfall.settings) alike.
+EVENT_NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 _.:-]{0,63}$")
 
 
 class Goal(NamedTuple):
@@ -51,16 +52,16 @@ def parse_goal(text: object, site: str = EVERY_SITE, name: object = None) -> Goa
         raise _bad("a goal is a page path like /thanks/ or /docs/* or a custom event name")
     value = text.strip()
     if value.startswith("/"):
-        if len(value) > MAX_PATTERN or _CONTROL_RE.search(value):
+        if len(value) > MAX_PATTERN or CONTROL_RE.search(value):
             raise _bad(f"a page goal is a path of at most {MAX_PATTERN} characters")
         kind, default = PAGE, f"Visit {value}"
-    elif _EVENT_NAME_RE.match(value):
+    elif EVENT_NAME_RE.fullmatch(value):
         kind, default = EVENT, value
     else:
         raise _bad("an event goal is a custom event name: letters, digits, space, _ . : - (at most 64)")
     if name is None or (isinstance(name, str) and not name.strip()):
         name = default
-    if not isinstance(name, str) or len(name.strip()) > MAX_NAME or _CONTROL_RE.search(name):
+    if not isinstance(name, str) or len(name.strip()) > MAX_NAME or CONTROL_RE.search(name):
         raise _bad(f"a goal's name is at most {MAX_NAME} characters")
     return Goal(name.strip(), kind, value, site)
 

@@ -23,6 +23,7 @@ from footfall.errors import Rejection
 MAX_PROPS = 5
 MAX_KEY = 64
 MAX_VALUE = 256
+MAX_SAFE_INTEGER = 2**53 - 1
 _KEY_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.:-]{0,63}$")
 # Something@something.tld anywhere in the value: an address, or text that carries one.
 EMAIL_RE = re.compile(r"[^\s@]+@[^\s@]+\.[^\s@.]{2,}")
@@ -56,6 +57,10 @@ def _scalar(key: str, value: object) -> str | None:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int):
+        # Whole numbers a browser can send exactly (JavaScript's safe integers); longer ones
+        # would bypass the length limit of text values.
+        if abs(value) > MAX_SAFE_INTEGER:
+            raise _bad(f"value of {key} must be a number from -{MAX_SAFE_INTEGER} to {MAX_SAFE_INTEGER}")
         return str(value)
     if isinstance(value, float):
         if value != value or value in (float("inf"), float("-inf")):
@@ -87,7 +92,7 @@ def parse(raw: object, event_type: str) -> str | None:
         raise _bad(f"may hold at most {MAX_PROPS} properties")
     clean = {}
     for key, value in raw.items():
-        if not isinstance(key, str) or not _KEY_RE.match(key):
+        if not isinstance(key, str) or not _KEY_RE.fullmatch(key):
             raise _bad("names are 1 to 64 letters, digits, _ . : or -")
         text = _scalar(key, value)
         if text is not None:
