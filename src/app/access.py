@@ -36,6 +36,18 @@ async def is_owner(request: Request, settings: Settings, now_ms: int, store: Sto
     return generation is not None and generation == await sessions.current(store)
 
 
+def guessed(request: Request, settings: Settings) -> bool:
+    """Credentials that did not make the sender the owner and could be a guess at the token: a
+    Bearer token, or a session cookie without the token's signature. A signed cookie that expired
+    or that a logout revoked is the owner's own (a phone still holding one, sending it with every
+    same-site request); counting it would lock the owner's network out."""
+    token = settings.dashboard_token
+    if request.header("authorization") is not None:
+        return True
+    cookie = auth.cookie_value(request.header("cookie"))
+    return cookie is not None and (token is None or not auth.session_signed(cookie, token))
+
+
 def presents_credentials(request: Request) -> bool:
     """An Authorization header or footfall's session cookie: something to check, right or wrong."""
     return request.header("authorization") is not None or auth.cookie_value(request.header("cookie")) is not None

@@ -108,7 +108,7 @@ async def dispatch(routes: tuple[Route, ...], proxy: Handler, request: Request, 
     except StorageError as exc:
         log("error", "analytics storage failed", route=route.path, reason=str(exc))
         return storage_unavailable()
-    if credentials and not owner:
+    if credentials and not owner and access.guessed(request, ctx.settings):
         guards.owner_failed(request.client.ip, ctx.now_ms)
     if wait is not None:  # locked out: the same 429 whether the credentials were right or not
         return access.too_many_attempts(wait)

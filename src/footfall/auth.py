@@ -73,10 +73,8 @@ def new_session(token: str, now_ms: int, generation: int = 0) -> str:
     return f"{expires}.{generation}.{_sign(token, f'{expires}.{generation}')}"
 
 
-def session_generation(value: str | None, token: str, now_ms: int) -> int | None:
-    """The generation a session cookie was signed for, if its signature is right and it has
-    not expired; None for anything else. Whether that generation is still current is the
-    caller's question (it needs the store)."""
+def _signed_parts(value: str | None, token: str) -> tuple[int, int] | None:
+    """(expiry, generation) of a session cookie whose signature under `token` is right."""
     if not value:
         return None
     expires, _, rest = value.partition(".")
@@ -86,11 +84,23 @@ def session_generation(value: str | None, token: str, now_ms: int) -> int | None
     for number in (expires, generation):
         if not (number.isascii() and number.isdigit() and len(number) <= _MAX_EXPIRY_DIGITS):
             return None
-    if int(expires) <= now_ms:
-        return None
     if not hmac.compare_digest(_bytes(signature), _sign(token, f"{expires}.{generation}").encode()):
         return None
-    return int(generation)
+    return int(expires), int(generation)
+
+
+def session_generation(value: str | None, token: str, now_ms: int) -> int | None:
+    """The generation a session cookie was signed for, if its signature is right and it has
+    not expired; None for anything else. Whether that generation is still current is the
+    caller's question (it needs the store)."""
+    parts = _signed_parts(value, token)
+    return parts[1] if parts is not None and parts[0] > now_ms else None
+
+
+def session_signed(value: str | None, token: str) -> bool:
+    """Whether a session cookie was signed under `token`, expired or logged out or not: such a
+    cookie was issued to the owner once, so it is no guess at the token."""
+    return _signed_parts(value, token) is not None
 
 
 def cookie_value(cookie_header: str | None, name: str = COOKIE) -> str | None:

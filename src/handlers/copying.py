@@ -2,6 +2,7 @@
 one small step per request, driven by tools/copy_store.py. Needs both bindings, DB and
 SITE_STORE, whatever STORE says (README: "When one database is not enough")."""
 
+from app.access import same_origin
 from app.context import Context
 from app.http import Request, Response, json_error, json_response
 from footfall.collect import body
@@ -38,6 +39,10 @@ def _count(data: dict, name: str, default: int, most: int) -> int:
 
 
 async def copy(request: Request, ctx: Context) -> Response:
+    # The owner's session cookie goes with a page's request from a sibling subdomain (same
+    # site) too, and a text/plain POST needs no preflight: this site's own pages only.
+    if not same_origin(request):
+        return json_error(403, "foreign_origin", "the copy is run from this site's own pages or a script")
     body.check_media_type(request.header("content-type"))
     data = body.decode_object(await request.read_body(MAX_BODY_BYTES))
     direction = data.get("direction")

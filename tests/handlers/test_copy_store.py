@@ -255,6 +255,19 @@ def test_objects_copied_back_into_an_empty_d1_bring_the_earliest_rollup_mark():
     assert objects.object("example.com").storage.con.execute(mark).fetchone()[0] > "2026-11-01"
 
 
+def test_the_copy_route_refuses_a_page_of_another_origin():
+    # SameSite=Strict sends the owner's cookie from a sibling subdomain too; a text/plain POST
+    # needs no preflight. Scripts (no Origin) and the site's own pages pass.
+    d1 = seeded_d1()
+    d1.stores = BothStores(d1.store, ObjectsStore(lambda: d1.now_ms))
+    plan = {"direction": "to-objects", "step": "plan", "site": "example.com"}
+    foreign = {**BEARER, "origin": "https://blog.example.com", "content-type": "text/plain"}
+    reply = d1.post("/_ff/api/v1/copy", plan, headers=foreign)
+    assert reply.status == 403 and reply.json()["error"] == "foreign_origin"
+    assert d1.post("/_ff/api/v1/copy", plan, headers={**BEARER, "origin": "https://example.com"}).status == 200
+    assert d1.post("/_ff/api/v1/copy", plan, headers=BEARER).status == 200
+
+
 def test_the_count_check_names_a_target_that_lost_rows():
     d1 = seeded_d1()
     objects = ObjectsStore(lambda: d1.now_ms)

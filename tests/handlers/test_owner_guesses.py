@@ -63,3 +63,20 @@ def test_the_owner_and_public_readers_are_never_counted(make_app):
         assert app.get("/_ff/api/v1/export", headers=BEARER, client=ME).status == 200
         assert app.get("/_ff/history/a.svg", client=ME).status == 200
     assert app.get("/_ff/api/v1/export", headers=BEARER, client=ME).status == 200
+
+
+def test_the_owners_own_stale_sessions_are_no_guesses(app):
+    # A phone still holding a session that a logout on the laptop revoked, or one that expired,
+    # sends it with every same-site request (history badges on the site's pages): signed by the
+    # token, it cannot be a guess, and must not lock the owner's network out.
+    from footfall import auth
+
+    revoked = auth.new_session(DASHBOARD_TOKEN, app.now_ms, 0)
+    logged_in = app.post("/_ff/login", f"token={DASHBOARD_TOKEN}", headers=FORM, client=ME)
+    cookie = logged_in.headers.get("set-cookie").split(";")[0]
+    assert app.post("/_ff/logout", "", headers={**FORM, "cookie": cookie}, client=ME).status == 303
+    expired = auth.new_session(DASHBOARD_TOKEN, app.now_ms - auth.SESSION_MS - 1, 1)
+    for value in [cookie.split("=", 1)[1], revoked, expired] * 5:
+        reply = app.get("/_ff/api/v1/export", headers={"cookie": f"footfall_session={value}"}, client=ME)
+        assert reply.status == 401
+    assert app.get("/_ff/api/v1/export", headers=BEARER, client=ME).status == 200
