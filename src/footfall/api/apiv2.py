@@ -197,12 +197,15 @@ def _engine_statements(q: queryv2.Query, days: tuple[str, str] | None) -> list[S
     out = [Statement("e_goals", goals.SITE_DEFINITIONS, (q.site,))]
     if days:
         args = (*days, q.site)
+        # The page views' events: theirs and the next day's (footfall.report.queries.events_scope);
+        # engine.events_of keeps those of the page views read.
+        where, params = queries.events_scope(queries.Scope(*days, q.site)).where()
         out += [
             Statement("e_rows", f"SELECT {_PAGE_COLUMNS} FROM pageviews WHERE day BETWEEN ? AND ? AND site = ?", args),
             Statement(
                 "e_events",
-                "SELECT uuid, day, ts, type, name, path, url, props FROM events WHERE day BETWEEN ? AND ? AND site = ?",
-                args,
+                f"SELECT uuid, day, ts, type, name, path, url, props FROM events WHERE {where}",
+                tuple(params),
             ),
         ]
     return out

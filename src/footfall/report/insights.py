@@ -38,17 +38,16 @@ def definitions(goal_rows: list[dict], funnel_rows: list[dict], variable: tuple[
 
 def props_rollup(scope: queries.Scope) -> tuple[str, list]:
     """INSERT per (site, day, type, name, key, value): the people's events carrying that
-    property value, and their daily unique visitors (events on their own day, as
+    property value, and their daily unique visitors (events on their page view's day, as
     footfall.report.queries.events counts them)."""
     where, params = queries.people_views(scope._replace(filters=()), alias="p")
-    day_site, own = scope._replace(filters=()).where(alias="e")
     return (
         f"""INSERT INTO daily_props (site, day, type, name, key, value, count, visitors)
-SELECT e.site, e.day, e.type, COALESCE(e.name, ''), j.key, j.value, COUNT(*), COUNT(DISTINCT p.visitor)
-FROM events e JOIN pageviews p ON p.uuid = e.uuid, json_each(e.props) j
-WHERE {day_site} AND e.props IS NOT NULL AND {where}
-GROUP BY e.site, e.day, e.type, e.name, j.key, j.value""",
-        own + params,
+SELECT p.site, p.day, e.type, COALESCE(e.name, ''), j.key, j.value, COUNT(*), COUNT(DISTINCT p.visitor)
+FROM pageviews p JOIN events e ON e.uuid = p.uuid, json_each(e.props) j
+WHERE {where} AND e.props IS NOT NULL
+GROUP BY p.site, p.day, e.type, e.name, j.key, j.value""",
+        params,
     )
 
 
@@ -59,14 +58,15 @@ PROPS_ROLLED = (
 
 
 def props_count(events: list[dict], views_by_uuid: dict[str, dict]) -> list[dict]:
-    """Raw custom events (of selected people's page views) -> rows shaped as ROLLED's."""
+    """Raw custom events (of selected people's page views) -> rows shaped as ROLLED's, on
+    their page view's day (as props_rollup counts them)."""
     groups: dict[tuple, list] = defaultdict(lambda: [0, set()])
     for e in events:
         view = views_by_uuid.get(e["uuid"])
         if view is None or not e.get("props"):
             continue
         for key, value in json.loads(e["props"]).items():
-            group = groups[(e["day"], e["type"], e["name"] or "", key, value)]
+            group = groups[(view["day"], e["type"], e["name"] or "", key, value)]
             group[0] += 1
             if view["visitor"] is not None:
                 group[1].add(view["visitor"])
@@ -159,7 +159,7 @@ def plan(q, rollup_days: tuple[str, str] | None, raw_days: tuple[str, str] | Non
         ]
     if raw_days:
         scope = queries.Scope(raw_days[0], raw_days[1], q.site, unrolled=not q.filters)
-        where, params = scope.where()
+        where, params = queries.events_scope(scope).where()  # the raw page views' events
         out.append(
             Statement(
                 "i_t_custom",

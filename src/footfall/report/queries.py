@@ -233,17 +233,19 @@ SCROLL_MILESTONES_SQL = (
 
 def events(scope: Scope) -> tuple[str, list]:
     """Per (site, day, type, name, url): events of people's page views, and their visitors.
-    Events count on their own day; the range is on events' own index. Scroll milestones come
-    from the page loads' scroll depth (heartbeats), or from scroll events for the page loads
+    An event counts on its page view's day, as a goal does (footfall.report.goals.acts_cte): a
+    link clicked after midnight on a page loaded before it belongs to the page's day, which is
+    the day the daily job rolls it up with (its own day would be neither day's rollup). The
+    page views come by their day, their events by the events' key (uuid, seq). Scroll milestones
+    come from the page loads' scroll depth (heartbeats), or from scroll events for the page loads
     whose tracker sent those instead (never both for one page load)."""
     where, params = people_views(scope, alias="p")
-    day_site, own = scope._replace(filters=()).where(alias="e")
     return (
         f"""
 SELECT site, day, type, name, url, COUNT(*) AS count, COUNT(DISTINCT visitor) AS visitors FROM (
-  SELECT e.site, e.day, e.type, COALESCE(e.name, '') AS name, COALESCE(e.url, '') AS url, p.visitor
-  FROM events e JOIN pageviews p ON p.uuid = e.uuid
-  WHERE {day_site} AND {where} AND NOT (e.type = 'scroll' AND p.scroll IS NOT NULL)
+  SELECT p.site, p.day, e.type, COALESCE(e.name, '') AS name, COALESCE(e.url, '') AS url, p.visitor
+  FROM pageviews p JOIN events e ON e.uuid = p.uuid
+  WHERE {where} AND NOT (e.type = 'scroll' AND p.scroll IS NOT NULL)
   UNION ALL
   SELECT p.site, p.day, 'scroll', m.name, '', p.visitor
   FROM pageviews p JOIN ({SCROLL_MILESTONES_SQL}) m ON p.scroll >= m.depth
@@ -251,7 +253,7 @@ SELECT site, day, type, name, url, COUNT(*) AS count, COUNT(DISTINCT visitor) AS
 )
 GROUP BY site, day, type, name, url
 """,
-        own + params + params,
+        params + params,
     )
 
 
@@ -278,9 +280,20 @@ def rows(scope: Scope) -> tuple[str, list]:
     return f"SELECT {', '.join(ROW_COLUMNS)} FROM pageviews WHERE {where}", params
 
 
+def events_scope(scope: Scope) -> Scope:
+    """The days holding the events of the scope's page views: theirs and the next. An event is
+    stored at most HEARTBEAT_WINDOW_MS (6 h) after its page load (footfall.database.sql.INSERT_EVENT),
+    so one after midnight is on the next day; the reader keeps only the events of the page views
+    it has (by uuid) and counts them on their page view's day, as footfall.report.queries.events
+    does. Reading the events' own index costs at most one more day of events, where a join
+    would read the page views a second time."""
+    return scope._replace(filters=(), day_to=shift_day(scope.day_to, 1) if scope.day_to else None)
+
+
 def event_rows(scope: Scope) -> tuple[str, list]:
-    """Every event in scope, for footfall.report.visits.events_of to count against selected visits."""
-    where, params = scope._replace(filters=()).where()
+    """The events of the scope's page views and a few others (events_scope), for
+    footfall.report.visits.events_of to count against selected visits."""
+    where, params = events_scope(scope).where()
     return f"SELECT uuid, day, type, name, url FROM events WHERE {where}", params
 
 

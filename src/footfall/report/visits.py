@@ -207,16 +207,18 @@ SCROLL_MILESTONES = (25, 50, 75, 100)
 
 
 def events_of(event_rows: Iterable[dict], views: Iterable[dict], uuids: set[str]) -> list[dict]:
-    """Events of the selected page loads, per (day, type, name, url): count and visitors.
-    Scroll milestones come from a page load's `scroll` depth, or from its scroll events when
-    its tracker sent those instead (never both), as footfall.report.queries.events counts them."""
+    """Events of the selected page loads, per (day, type, name, url): count and visitors, on
+    the page load's day (an event after midnight counts with its page; events of other page
+    loads are left out). Scroll milestones come from a page load's `scroll` depth, or from its
+    scroll events when its tracker sent those instead (never both), as
+    footfall.report.queries.events counts them."""
     by_uuid = {v["uuid"]: v for v in views if v.get("uuid") in uuids}
     groups: dict[tuple, list] = defaultdict(lambda: [0, set()])
     for e in event_rows:
         view = by_uuid.get(e["uuid"])
         if view is None or (e["type"] == "scroll" and view.get("scroll") is not None):
             continue
-        group = groups[(e["day"], e["type"], e["name"] or "", e["url"] or "")]
+        group = groups[(view["day"], e["type"], e["name"] or "", e["url"] or "")]
         group[0] += 1
         group[1].add(view["visitor"])
     for view in by_uuid.values():
