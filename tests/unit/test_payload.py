@@ -189,6 +189,27 @@ def test_a_link_event_is_named_by_its_urls_scheme(fields, type_):
 
 
 @pytest.mark.parametrize(
+    "type_,sent,stored",
+    [
+        (
+            "download",
+            "https://jane:hunter2@Files.Example.net/invoice-7731.pdf?X-Amz-Signature=abc&email=j%40d.org#k=s",
+            "https://files.example.net/invoice-7731.pdf",
+        ),
+        ("outbound", "https://a.example/reset?token=s3cr3t", "https://a.example/reset"),
+        ("outbound", "http://a.example:8080", "http://a.example:8080/"),
+        ("mailto", "mailto:owner@example.com?subject=Hi&body=from%20jane%40doe.org", "mailto:owner@example.com"),
+        ("tel", "tel:+15550100", "tel:+15550100"),
+    ],
+    ids=["signed-download", "query", "port-kept", "mailto-body", "tel"],
+)
+def test_a_links_url_is_kept_as_referrers_are(type_, sent, stored):
+    # A link on a logged-in page may carry the visitor's own data: the query, the fragment and
+    # any user:password@ are dropped before anything is stored.
+    assert parse_event({"uuid": UUID, "page": "/", "type": type_, "url": sent}).url == stored
+
+
+@pytest.mark.parametrize(
     "fields",
     [
         {"type": "outbound", "url": "javascript:alert(1)"},

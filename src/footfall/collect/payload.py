@@ -254,7 +254,15 @@ def _event_url(body: dict, type_: str) -> str | None:
         # A click on a javascript:, data: or blob: link is no visit to anywhere: the tracker
         # does not look at schemes (client/src/events.js), so it is accepted and not stored.
         raise Ignored("the link goes to no web page, mailto: or tel: address")
-    return url.strip()
+    # Kept as referrers are: a link on a logged-in page may carry the visitor's own data (a
+    # signed download link, ?email=..., user:password@host), so only scheme://host/path stays,
+    # and a mailto:/tel: address without its ?subject=&body=.
+    if scheme in _WEB_SCHEMES:
+        web = normalise_referrer(url)
+        if web is None:
+            raise _bad("url", "is not a URL")
+        return web
+    return url.strip().partition("?")[0].partition("#")[0]
 
 
 def parse_event(body: dict, allowed_names: frozenset[str] = frozenset()) -> Event:
