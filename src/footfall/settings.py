@@ -76,6 +76,7 @@ class Settings(NamedTuple):
     tag_attributes: tuple[tuple[str, str], ...] = ()  # data-* options on that tag
     # A bad analytics variable: footfall's endpoints answer with it, the site keeps working.
     problem: ConfigError | None = None
+    problems: tuple[ConfigError, ...] = ()  # every one, the first being `problem`
 
 
 def parse_prefix(raw: str | None) -> str:
@@ -323,4 +324,5 @@ def parse_settings(variables: dict[str, str | None]) -> Settings:
         inject_tag=lenient(parse_flag, "INJECT_TAG", get("INJECT_TAG"), default=True, missing=True),
         tag_attributes=lenient(parse_tag_attributes, get("TAG_ATTRIBUTES"), default=()),
         problem=problems[0] if problems else None,
+        problems=tuple(problems),
     )

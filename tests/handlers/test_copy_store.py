@@ -8,6 +8,7 @@ from tools.copy_store import run
 
 from app.http import Client
 from footfall.database.rollups import COPY_QUIET_MS
+from footfall.days import month_bounds
 from support.inprocess import DictOrigin, InProcess, SqliteStore
 from support.objects import BothStores, ObjectsStore
 from support.owner import BEARER, DASHBOARD_TOKEN
@@ -231,9 +232,19 @@ def test_the_day_of_the_switch_is_rolled_up_again_with_the_rows_the_second_copy_
     assert obj.execute(views, (site, day)).fetchone()[0] == obj.execute(raw, (site, day)).fetchone()[0]  # its own
 
     assert run(copier(d1), "to-objects", sites=[site], say=lambda _: None)["failed"] == []
+    # Until the object rolls the day up again it reads it from raw rows, and its month's rows
+    # hold only the days before: a whole month is counted once (twice before).
+    first, last = month_bounds(day)[1:]
+    month = {"date_range": [first, last], "metrics": ["pageviews"]}
+    in_month = "SELECT COUNT(*) FROM pageviews WHERE site = ? AND day BETWEEN ? AND ?"
+    every = obj.execute(in_month, (site, first, last)).fetchone()[0]
+    reply = on(objects, d1.now_ms).post("/_ff/api/v1/query", month, headers=BEARER, host=site)
+    assert reply.json()["results"][0]["metrics"] == [every]
     d1.advance(COPY_QUIET_MS)
     d1.advance(max(0, objects.object(site).storage.alarm - d1.now_ms))
     on(objects, d1.now_ms).run_maintenance()
+    reply = on(objects, d1.now_ms).post("/_ff/api/v1/query", month, headers=BEARER, host=site)
+    assert reply.json()["results"][0]["metrics"] == [every]
     assert obj.execute(raw, (site, day)).fetchone()[0] == d1.store.con.execute(raw, (site, day)).fetchone()[0] + 1
     assert obj.execute(views, (site, day)).fetchone()[0] == obj.execute(raw, (site, day)).fetchone()[0]
 

@@ -17,8 +17,8 @@ a Worker's limits (50 subrequests on the free plan, CPU time):
 While pages are being written the target's maintenance waits (rollups.MARK_COPYING): an object's
 alarm or D1's cron rolling a day up from rows half copied would keep wrong rollups, which the
 copied ones, inserted only where missing, would not replace. A day rolled up already that
-receives raw rows it lacked is marked to be rolled up again (LOWER_MARK), and the rollup mark
-copied is the earlier of the two.
+receives raw rows it lacked goes back to raw rows to be rolled up again (rollups.unroll_after),
+and the rollup mark copied is the earlier of the two, the target's later rollups undone alike.
 
 Idempotent: a second run changes nothing but what grew in the source since (a page view's
 time on page and scroll); every key is the table's own, and a hit, whose id is only its
@@ -32,6 +32,7 @@ from typing import NamedTuple
 
 from footfall.database import rollups
 from footfall.database.store import Statement, Store
+from footfall.days import shift_day
 
 # Rows read and written per copy step: a pageviews row is ~400 bytes of JSON, so a page is
 # ~200 KB, far below the 2 MB a bound string may hold on D1 and in an object.
@@ -188,8 +189,29 @@ def write_page(unit: Unit, rows: list[dict]) -> Statement | None:
         sql = f"INSERT INTO {table.name} ({names}) SELECT {values} FROM json_each(?) j WHERE true {table.merge}"
     else:
         sql = f"INSERT OR IGNORE INTO {table.name} ({names}) SELECT {values} FROM json_each(?) j"
+        if table.name in ROLLUP_TABLES:
+            sql += f" WHERE {_ROLLED[table.scope]}"
     payload = json.dumps([{c: r[c] for c in sent} for r in rows], separators=(",", ":"))
     return Statement(f"copy_write_{table.name}", sql, (payload,))
+
+
+# Rollup rows are taken only where the target's mark says they belong: for days it has rolled up
+# (later ones it reads from raw rows and rolls up itself), months before its mark's. A target
+# without a mark yet (a first copy) takes them all; the mark, copied last, settles the rest.
+ROLLUP_TABLES = frozenset({*rollups.DAILY_TABLES, *rollups.MONTHLY_TABLES})
+_MARK = "(SELECT done_until FROM maintenance WHERE task = 'rollup')"
+_ROLLED = {
+    "day": f"({_MARK} IS NULL OR json_extract(j.value, '$.day') <= {_MARK})",
+    "month": f"({_MARK} IS NULL OR json_extract(j.value, '$.month') < substr({_MARK}, 1, 7))",
+}
+READ_MARK = Statement("copy_read_mark", f"SELECT {_MARK} AS mark", ())
+
+
+def _beyond_mark(unit: Unit, mark: str | None) -> bool:
+    """A rollup unit the target leaves to its own rollups (see _ROLLED)."""
+    if unit.table not in ROLLUP_TABLES or mark is None:
+        return False
+    return unit.key > mark if BY_NAME[unit.table].scope == "day" else unit.key >= mark[:7]
 
 
 def count(unit: Unit) -> Statement:
@@ -202,15 +224,6 @@ class Step(NamedTuple):
     read: int
     written: int
     next_offset: int | None
-
-
-# A day the target has rolled up already but that received raw rows it lacked (the day of the
-# switch, rolled up by the object from its own rows before the second copy brought D1's) is
-# marked to be rolled up again from all of them.
-LOWER_MARK = """
-UPDATE maintenance SET done_until = date(?1, '-1 day'), updated_ts = ?2
-WHERE task = 'rollup' AND done_until >= ?1
-"""
 
 
 async def copy_page(
@@ -226,7 +239,15 @@ async def copy_page(
         mark = Statement("copy_mark", rollups.MARK_COPYING, (now_ms,))
         written = (await target.batch([statement, mark]))[0].changes
         if written and unit.table in RAW_TABLES and unit.key >= redo_from:
-            await target.execute(Statement("copy_lower_mark", LOWER_MARK, (unit.key, now_ms)))
+            # A day the target may have rolled up already got raw rows it lacked (the day of
+            # the switch, rolled up by the object from its own rows before the second copy
+            # brought D1's): back to raw rows, to be rolled up again from all of them.
+            await target.batch(rollups.unroll_after(shift_day(unit.key, -1), now_ms))
+        elif written and unit.table == "maintenance":
+            # The mark arrived or an earlier one won: whatever the target holds of rollups past
+            # it goes back to raw rows, and its month is summed again from the days copied.
+            mark = (await target.execute(READ_MARK)).rows[0]["mark"]
+            await target.batch(rollups.unroll_after(mark, now_ms))
     return Step(len(rows), written, offset + len(rows) if len(rows) == limit else None)
 
 
@@ -235,4 +256,6 @@ async def check(source: Store, target: Store, unit: Unit) -> dict:
     hold more: rows it received itself, before or after the switch)."""
     there = (await source.execute(count(unit))).rows[0]["n"]
     here = (await target.execute(count(unit))).rows[0]["n"]
+    if unit.table in ROLLUP_TABLES and _beyond_mark(unit, (await target.execute(READ_MARK)).rows[0]["mark"]):
+        return {"source": there, "target": here, "ok": True, "rolled_up_by": "target"}
     return {"source": there, "target": here, "ok": here >= there}

@@ -192,6 +192,36 @@ def rollup_day(day: str, now_ms: int, found: insights.Definitions | None = None)
     return statements
 
 
+DAILY_TABLES = (
+    "daily_pages",
+    "daily_dimensions",
+    "daily_events",
+    "daily_totals",
+    "daily_goals",
+    "daily_funnels",
+    "daily_props",
+)
+MONTHLY_TABLES = ("monthly_pages", "monthly_dimensions", "monthly_events")
+LOWER_DONE = "UPDATE maintenance SET done_until = ?1, updated_ts = ?2 WHERE task = 'rollup' AND done_until > ?1"
+
+
+def unroll_after(day: str, now_ms: int) -> list[Statement]:
+    """The days after `day` back to raw rows, as one batch: their rollup rows deleted, `day`'s
+    month summed again from the days left and later months' rows deleted, and the mark moved
+    back to `day` if it was past it, so that the next run rolls them up again. Readers take
+    days after the mark from raw rows and months from rows of rolled-up days only: nothing is
+    counted twice in between. Only for days whose raw rows are all kept (after the retention
+    cutoff): a day boundary moved west, a day a copy between stores brought rows to."""
+    out = [Statement(f"unroll_{table}", f"DELETE FROM {table} WHERE day > ?", (day,)) for table in DAILY_TABLES]
+    month = month_bounds(day)
+    out += [
+        Statement(f"unroll_{table}", f"DELETE FROM {table} WHERE month >= ?", (month[0],)) for table in MONTHLY_TABLES
+    ]
+    out += [Statement(name, sql, month) for name, sql in ROLLUP_MONTH]
+    out.append(Statement("lower_done", LOWER_DONE, (day, now_ms)))
+    return out
+
+
 def purge_cutoff(now_ms: int, offset_minutes: int, retention_days: int) -> str:
     """Raw rows of days before this one are purged (once rolled up)."""
     return shift_day(local_day(now_ms, offset_minutes), -retention_days)
