@@ -2,6 +2,7 @@
 the daily job's SQL and the raw-row rules give the same numbers."""
 
 import pytest
+from hypothesis import given, settings, strategies
 
 from footfall.report import funnels, goals, insights
 from footfall.report.funnels import Funnel
@@ -140,6 +141,34 @@ def test_page_goal_wildcards_match_alike_in_python_and_in_sqlite(pattern, path, 
     assert goals.matcher(goal)("page", path) is matches
     con = memory_database()
     assert bool(con.execute("SELECT ? GLOB ?", (path, goals.glob(pattern))).fetchone()[0]) is matches
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    pattern=strategies.text(alphabet="/ab*", max_size=8).filter(lambda p: p.startswith("/")),
+    path=strategies.text(alphabet="/ab", max_size=10),
+)
+def test_page_goal_wildcards_match_as_sqlites_glob_whatever_the_pattern(pattern, path):
+    con = memory_database()
+    truth = bool(con.execute("SELECT ? GLOB ?", (path, goals.glob(pattern))).fetchone()[0])
+    assert goals.glob_matches(pattern)(path) is truth
+
+
+class CountingText(str):
+    searches = 0
+
+    def find(self, *args):
+        CountingText.searches += 1
+        return super().find(*args)
+
+
+def test_a_page_goal_looks_for_each_part_once_whatever_the_path():
+    # A visitor's path of 2,047 slashes against "/*/*/*/thanks": a regular expression of `.*`
+    # runs backtracked through it for seconds on every dashboard load.
+    CountingText.searches = 0
+    assert goals.glob_matches("/*/*/*/thanks")(CountingText("/" * 2047)) is False
+    assert goals.glob_matches("/*/*/*/thanks")(CountingText("/" * 2040 + "thanks")) is True
+    assert CountingText.searches <= 2 * 2
 
 
 @pytest.mark.parametrize(

@@ -78,8 +78,21 @@ def test_bad_pages_are_rejected(page):
         ("HTTPS://News.Example.COM", "https://news.example.com/"),
         ("android-app://com.slack/", "android-app://com.slack/"),
         ("not a url", None),
+        ("https://" + "." * 2030 + "/", None),
+        ("https://" + "a." * 127 + "com/", None),
+        ("https://a..example/", None),
+        ("https://" + "a." * 125 + "com/x", "https://" + "a." * 125 + "com/x"),
     ],
-    ids=["query-and-fragment-dropped", "lower-cased-host", "app-referrer", "garbage-dropped"],
+    ids=[
+        "query-and-fragment-dropped",
+        "lower-cased-host",
+        "app-referrer",
+        "garbage-dropped",
+        "dots-only",
+        "longer-than-dns",
+        "empty-label",
+        "253-characters-kept",
+    ],
 )
 def test_referrer_is_normalised(raw, clean):
     assert normalise_referrer(raw) == clean

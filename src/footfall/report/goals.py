@@ -18,6 +18,7 @@ rows, `ROLLUP` (SQLite's GLOB, `*` alone special) for the job.
 
 import json
 import re
+from collections.abc import Callable
 from typing import NamedTuple
 
 from footfall.collect.text import CONTROL_RE
@@ -88,15 +89,34 @@ def glob(pattern: str) -> str:
     return "".join(f"[{c}]" if c in "?[" else c for c in pattern)
 
 
-def _regex(pattern: str) -> re.Pattern:
-    return re.compile(".*".join(re.escape(part) for part in pattern.split("*")), re.S)
+def glob_matches(pattern: str) -> Callable[[str], bool]:
+    """Whether a text matches `pattern`, in which `*` is any run of characters (as the rollup's
+    GLOB). The parts between stars are looked for left to right, each at its first place after
+    the last: linear in the text. A regular expression of `.*` runs backtracked: with three stars
+    a visitor's path of 2,000 slashes took seconds on every dashboard load."""
+    if "*" not in pattern:
+        return lambda text: text == pattern
+    first, *middle, last = pattern.split("*")
+
+    def matches(text: str) -> bool:
+        if len(text) < len(first) + len(last) or not text.startswith(first) or not text.endswith(last):
+            return False
+        at, end = len(first), len(text) - len(last)
+        for part in middle:
+            found = text.find(part, at, end)
+            if found < 0:
+                return False
+            at = found + len(part)
+        return True
+
+    return matches
 
 
 def matcher(goal: Goal):
     """(kind, key) -> whether a page view (PAGE, path) or custom event (EVENT, name) converts."""
     if goal.kind == PAGE:
-        regex = _regex(goal.pattern)
-        return lambda kind, key: kind == PAGE and key is not None and regex.fullmatch(key) is not None
+        matches = glob_matches(goal.pattern)
+        return lambda kind, key: kind == PAGE and key is not None and matches(key)
     return lambda kind, key: kind == EVENT and key == goal.pattern
 
 
