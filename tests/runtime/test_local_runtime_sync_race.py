@@ -21,3 +21,24 @@ def test_the_synchronous_fetch_race_is_recovered_and_other_errors_are_not():
     out = subprocess.run(["node", "--input-type=module", "-e", CLASSIFY], cwd=ROOT, capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
     assert json.loads(out.stdout) == ["SYNC_FETCH_DESYNC", None, None]
+
+
+NAMES_NOT_IN_D1 = """
+import { PlatformSupervisor } from './tools/local-runtime/platform.mjs';
+// A binding whose every read is a synchronous call that fails, as a desynchronised one does.
+const broken = new Proxy({}, { get() { throw new Error('synchronous call to workerd'); } });
+const supervisor = new PlatformSupervisor(async () => ({ env: { DB: broken }, dispose: async () => {} }));
+await supervisor.init();
+const db = supervisor.d1('DB');
+console.log(JSON.stringify([db._binding ?? null, db.then ?? null, typeof db.prepare, String(db[Symbol.toStringTag])]));
+"""
+
+
+def test_names_the_d1_api_does_not_have_never_reach_the_binding():
+    # edge/d1.py asks getattr(db, "_binding", db) on every request: a synchronous read that,
+    # under load, met miniflare's desynchronised fetcher and failed the request with a 500.
+    out = subprocess.run(
+        ["node", "--input-type=module", "-e", NAMES_NOT_IN_D1], cwd=ROOT, capture_output=True, text=True
+    )
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout) == [None, None, "function", "undefined"]

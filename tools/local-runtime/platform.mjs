@@ -146,12 +146,25 @@ export class PlatformSupervisor {
       exec: (sql) => supervisor.call(name, (db) => db.exec(sql)),
       dump: () => supervisor.call(name, (db) => db.dump()),
     };
-    // Anything else (withSession, ...) goes to the current binding as it is.
+    // Anything else of the D1 API (withSession, ...) goes to the current binding as it is.
+    // Reading it is a synchronous call to workerd, which can break under load (see above), so
+    // names the API does not have are answered here: Python's getattr(db, "_binding", db) asks
+    // for one on every request (edge/d1.py), and that read was the one seen failing.
     return new Proxy(database, {
       get(target, prop) {
         if (prop in target) return target[prop];
-        const value = supervisor.proxy.env[name]?.[prop];
-        return typeof value === 'function' ? value.bind(supervisor.proxy.env[name]) : value;
+        if (typeof prop !== 'string' || prop.startsWith('_') || prop === 'then') return undefined;
+        const generation = supervisor.generation;
+        try {
+          const binding = supervisor.proxy.env[name];
+          const value = binding?.[prop];
+          return typeof value === 'function' ? value.bind(binding) : value;
+        } catch (err) {
+          const reason = connectionLost(err);
+          if (!reason) throw err;
+          supervisor.recover(generation, reason); // the next call waits for the new proxy
+          throw err;
+        }
       },
     });
   }
