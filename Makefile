@@ -16,7 +16,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 NPX := npx --no-install
 
-.PHONY: setup dev test test-fast check unit bench migrate build clean screenshots chromium
+.PHONY: help setup dev test test-fast check unit bench migrate build clean screenshots chromium
 
 ## setup: install npm packages from the lock file and the Python dev group, when missing
 setup: node_modules/.footfall-installed $(VENV)/.footfall-installed build
@@ -77,3 +77,7 @@ bench: setup
 
 clean:
 	rm -rf node_modules $(VENV) .wrangler client/dist
+
+## help: these targets and what they do
+help:
+	@grep -h '^##' Makefile | sed 's/^## //'

@@ -10,6 +10,12 @@ cd "$(dirname "$0")/.."
 PYTHON=${PYTHON:-.venv/bin/python}
 PREFIX=/_ff
 args=(--port "${PORT:-8787}" --ip "${IP:-127.0.0.1}" --persist-to "${PERSIST_TO:-.wrangler/state}")
+# A second `make dev` on the same port: say so, before anything starts.
+if "$PYTHON" -c 'import socket, sys; s = socket.socket(); sys.exit(s.connect_ex((sys.argv[1], int(sys.argv[2]))) != 0)' \
+  "${IP:-127.0.0.1}" "${PORT:-8787}" 2>/dev/null; then
+  echo "[dev] port ${PORT:-8787} is in use (is make dev already running?): stop it, or pick another with PORT=..." >&2
+  exit 1
+fi
 if [ -n "${SITE_DIR:-}" ]; then
   if [ ! -d "$SITE_DIR" ]; then
     echo "[dev] SITE_DIR=$SITE_DIR is not a directory" >&2
@@ -33,7 +39,7 @@ else
       grep -q '^\[demo-origin\] serving' "$demo_log" && break
       if ! kill -0 "$demo_pid" 2>/dev/null; then
         echo "[dev] the demo site could not start on port $demo_port (DEMO_PORT=... picks another):" >&2
-        cat "$demo_log" >&2
+        grep -v '^ ' "$demo_log" | tail -n 1 >&2
         exit 1
       fi
       sleep 0.1
@@ -49,8 +55,10 @@ case "${STORE:-d1}" in
   d1) ;;
   durable-objects)
     # Each site's rows in its own SiteStore object, persisted under $PERSIST_TO/v3/do/.
-    args+=(--var "STORE:durable-objects" --durable-object "SITE_STORE:SiteStore")
-    echo "[dev] store: one Durable Object per site (SITE_STORE: SiteStore)"
+    # An object holds 10 GB (README: "When one database is not enough").
+    args+=(--var "STORE:durable-objects" --durable-object "SITE_STORE:SiteStore" --var "DB_SIZE_CAP_MB:10000")
+    echo "[dev] store: one Durable Object per site (SITE_STORE: SiteStore); its rows are in" \
+      "${PERSIST_TO:-.wrangler/state}/v3/do/, not in D1: read them on the dashboard or with /_ff/api/v1/export"
     ;;
   *)
     echo "[dev] STORE=$STORE: use d1 or durable-objects" >&2
@@ -58,9 +66,12 @@ case "${STORE:-d1}" in
     ;;
 esac
 # The demo dashboard needs a token; .dev.vars wins when it sets one.
+dashboard="http://${IP:-127.0.0.1}:${PORT:-8787}$PREFIX/dashboard"
 if ! grep -qs '^DASHBOARD_TOKEN' .dev.vars; then
   token=${DASHBOARD_TOKEN:-dev-dashboard-token-change-me}
   args+=(--var "DASHBOARD_TOKEN:$token")
-  echo "[dev] dashboard: http://${IP:-127.0.0.1}:${PORT:-8787}$PREFIX/dashboard (token: $token)"
+  echo "[dev] dashboard: $dashboard (token: $token)"
+else
+  echo "[dev] dashboard: $dashboard (token: the one in .dev.vars)"
 fi
 node tools/local-runtime/footfall-dev.mjs "${args[@]}"

@@ -115,7 +115,8 @@ def closed() -> Response:
     return json_error(
         404,
         "dashboard_disabled",
-        "set the DASHBOARD_TOKEN secret (wrangler secret put DASHBOARD_TOKEN) to open the dashboard",
+        "set the DASHBOARD_TOKEN secret (wrangler secret put DASHBOARD_TOKEN; locally DASHBOARD_TOKEN=... in"
+        " .dev.vars) to open the dashboard",
     )
 
 

@@ -148,3 +148,19 @@ def test_make_dev_refuses_an_unknown_store(tmp_path):
         assert proc.wait(10) == 2 and "STORE=postgres: use d1 or durable-objects" in out
     finally:
         stop(proc)
+
+
+def test_a_second_make_dev_on_the_same_port_says_so_before_starting_anything(tmp_path):
+    port = free_port()
+    taken = socket.socket()
+    taken.bind(("127.0.0.1", port))
+    taken.listen()
+    proc = run_dev(tmp_path, port)
+    try:
+        out = read_until(proc, ("Ready on",), 30)
+        assert proc.wait(10) == 1, out
+        assert f"port {port} is in use (is make dev already running?)" in out
+        assert "Traceback" not in out and "demo site" not in out
+    finally:
+        stop(proc)
+        taken.close()

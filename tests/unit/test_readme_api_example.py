@@ -37,3 +37,13 @@ def test_date_range_month_is_accepted():
     app = InProcess({"DASHBOARD_TOKEN": DASHBOARD_TOKEN})
     reply = app.post("/_ff/api/v1/query", {"date_range": "month", "metrics": ["visitors"]}, headers=BEARER)
     assert reply.status == 200, reply.text()
+
+
+def test_the_readme_curl_beacon_plays_a_visitor_not_a_bot():
+    # The wire contract's example of a beacon sent by hand, headers and body as written.
+    block = README.read_text().split("To play a visitor with curl:", 1)[1].split("```sh", 1)[1].split("```", 1)[0]
+    headers = dict(h.split(": ", 1) for h in re.findall(r"-H '([^']*)'", block))
+    body = json.loads(re.search(r"-d '(\{[^']*\})'", block).group(1))
+    app = InProcess({}, site="127.0.0.1:8787")
+    assert app.post("/_ff/init", body, headers=headers, host="127.0.0.1:8787", scheme="http").status == 204
+    assert app.rows("SELECT bot_class FROM pageviews") == [{"bot_class": "person"}]
