@@ -36,7 +36,11 @@ def collection_paths(prefix: str) -> list[str]:
 
 
 def owner_paths(prefix: str) -> list[str]:
-    return [f"{prefix}/{name}" for name in ("dashboard", "logout", "api/v1/query", "api/v1/export")]
+    """Every endpoint that checks the owner's token or session, so that no one of them is left
+    to guess on. By path alone: the Pro plan's rate-limiting rules may test the path but not
+    the method (only Business and above), so the login page's GETs count too."""
+    names = ("login", "logout", "dashboard", "goals", "api/v1/query", "api/v1/export", "api/v1/copy")
+    return [f"{prefix}/{name}" for name in names]
 
 
 def rules(prefix: str = "/_ff", owner_rule: bool = True) -> list[dict]:
@@ -65,9 +69,7 @@ def rules(prefix: str = "/_ff", owner_rule: bool = True) -> list[dict]:
                 "ref": REF_OWNER,
                 "description": "footfall: login, dashboard, API, export and history plots, per IP",
                 "expression": (
-                    f'(http.request.uri.path eq "{prefix}/login" and http.request.method eq "POST")'
-                    f" or (http.request.uri.path in {{{owner}}})"
-                    f' or starts_with(http.request.uri.path, "{prefix}/history/")'
+                    f'(http.request.uri.path in {{{owner}}}) or starts_with(http.request.uri.path, "{prefix}/history/")'
                 ),
                 "action": "block",
                 "ratelimit": {

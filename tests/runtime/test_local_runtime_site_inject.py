@@ -105,3 +105,26 @@ def test_refuses_an_output_that_would_overwrite_the_source(tmp_path):
     assert inject(str(src)).returncode == 2
     assert inject(str(src), str(tmp_path / "o"), "--attr", "bad name=x").returncode == 2
     assert tree(src) == before
+
+
+def test_not_found_pages_at_any_depth_stay_untagged_and_a_stray_head_end_does_not_hide_the_head(tmp_path):
+    src = tmp_path / "src"
+    pages = {
+        "404.html": "<html><head></head><body>not found</body></html>",
+        "docs/old/404.html": "<html><head></head><body>not found here either</body></html>",
+        # "</head>" only inside a script string and no real end tag (a minified page).
+        "stray.html": '<!doctype html><html><head><title>x</title><body><script>document.write("</head>")</script>',
+        # A second <html> inside SVG, no head or body: one tag only.
+        "svg.html": "<html><svg><foreignObject><html><p>x</p></html></foreignObject></svg></html>",
+    }
+    for name, text in pages.items():
+        (src / name).parent.mkdir(parents=True, exist_ok=True)
+        (src / name).write_text(text, encoding="utf-8")
+    result = inject(str(src), str(tmp_path / "out"))
+    assert result.returncode == 0, result.stderr
+    out = tmp_path / "out"
+    for name in ("404.html", "docs/old/404.html"):
+        assert (out / name).read_text() == pages[name], name
+    assert (out / "stray.html").read_text().count(TAG) == 1
+    assert (out / "stray.html").read_text().startswith(f"<!doctype html><html><head>{TAG}<title>")
+    assert (out / "svg.html").read_text().count(TAG) == 1

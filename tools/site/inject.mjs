@@ -70,11 +70,17 @@ export async function injectPage(bytes, { prefix, tag }) {
     .on('html', { element() { html = true; } }));
   if (tagged) return { status: 'already-tagged', bytes };
   if (!head && !body && !html) return { status: 'no-head', bytes };
-  let done = false;
-  const out = await rewrite(bytes, new HTMLRewriter()
-    .on('head', { element(el) { if (!done) { el[headEnds ? 'append' : 'prepend'](tag, { html: true }); done = true; } } })
-    .on('body', { element(el) { if (!done && !head) { el.before(tag, { html: true }); done = true; } } })
-    .on('html', { element(el) { if (!head && !body) { el.prepend(tag, { html: true }); done = true; } } }));
+  const place = async (end) => {
+    let done = false;
+    return rewrite(bytes, new HTMLRewriter()
+      .on('head', { element(el) { if (!done) { el[end ? 'append' : 'prepend'](tag, { html: true }); done = true; } } })
+      .on('body', { element(el) { if (!done && !head) { el.before(tag, { html: true }); done = true; } } })
+      .on('html', { element(el) { if (!done && !head && !body) { el.prepend(tag, { html: true }); done = true; } } }));
+  };
+  let out = await place(headEnds);
+  // "</head>" in a script string, a textarea or a comment, and no real end tag: the append
+  // waited for an end that never came. The head's start then.
+  if (out.length === bytes.length) out = await place(false);
   return { status: 'tagged', bytes: out };
 }
 
@@ -83,17 +89,18 @@ function isInside(child, parent) {
   return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
 }
 
-async function copyTree(src, out, options, counts, top = true) {
+async function copyTree(src, out, options, counts) {
   fs.mkdirSync(out, { recursive: true });
   for (const entry of fs.readdirSync(src, { withFileTypes: true })) {
     const from = path.join(src, entry.name);
     const to = path.join(out, entry.name);
     const stat = fs.statSync(from); // follows symbolic links: the copy holds real files
     if (stat.isDirectory()) {
-      await copyTree(from, to, options, counts, false);
-    } else if (top && entry.name === '404.html') {
-      // The not-found page (not_found_handling = "404-page"): without the proxy nobody can tell
-      // the tracker it is a 404, and a missing page must not count as a page view.
+      await copyTree(from, to, options, counts);
+    } else if (entry.name === '404.html') {
+      // A not-found page (not_found_handling = "404-page" serves the nearest one up the path):
+      // without the proxy nobody can tell the tracker it is a 404, and a missing page must not
+      // count as a page view.
       fs.copyFileSync(from, to);
       counts['not-found-page'] += 1;
     } else if (/\.html?$/i.test(entry.name)) {
