@@ -101,8 +101,10 @@ def _stats_query(q: queryv2.Query, settings: Settings, today: str, now_ms: int) 
     )
 
 
-def _percent(fraction) -> int | None:
-    return None if fraction is None else round(fraction * 100)
+def _percent(part: int, whole: int | None) -> int | None:
+    """A whole percentage from the counts, as the raw rows give it (footfall.api.engine): the
+    report's ratios are rounded to four places already, and rounding twice can move it by one."""
+    return round(100 * part / whole) if whole else None
 
 
 def _rows_from_report(q: queryv2.Query, dim: str | None, report: dict) -> list[dict] | None:
@@ -116,7 +118,7 @@ def _rows_from_report(q: queryv2.Query, dim: str | None, report: dict) -> list[d
             "visitors": t["visitors"],
             "pageviews": t["pageviews"],
             "visits": t["visits"],
-            "bounce_rate": _percent(t["bounce_rate"]),
+            "bounce_rate": _percent(t["bounces"], t["visits"]),
             "visit_duration": t.get("visit_duration"),
             "events": t["pageviews"] + sum(e["count"] for e in listed if e["type"] != "scroll"),
             "views_per_visit": round(t["pageviews"] / t["visits"], 2) if t["visits"] else None,
@@ -137,19 +139,16 @@ def _rows_from_report(q: queryv2.Query, dim: str | None, report: dict) -> list[d
                 into[key] += d.get(key) or 0
             if "coverage" in q.metrics:
                 into["coverage"] = d.get("coverage")
-        groups = [
-            (label, {**b, "bounce_rate": _percent(b["bounces"] / b["visits"]) if b["visits"] else None})
-            for label, b in buckets.items()
-        ]
+        groups = [(label, {**b, "bounce_rate": _percent(b["bounces"], b["visits"])}) for label, b in buckets.items()]
     elif dim == "event:page":
         groups = [(p["path"], p) for p in report["pages"]]
     elif dim == "visit:entry_page":
-        groups = [(p["path"], {**p, "bounce_rate": _percent(p["bounce_rate"])}) for p in report["entry_pages"]]
+        groups = [(p["path"], {**p, "bounce_rate": _percent(p["bounces"], p["visits"])}) for p in report["entry_pages"]]
     elif dim == "visit:exit_page":
         groups = [(p["path"], {"visits": p["exits"]}) for p in report["exit_pages"]]
     elif dim == "event:goal":
         groups = [
-            (g["name"], {**g, "events": g["conversions"], "conversion_rate": _rate(g["conversion_rate"])})
+            (g["name"], {**g, "events": g["conversions"], "conversion_rate": _rate(g["visitors"], total)})
             for g in report["goals"]
         ]
     else:
@@ -159,15 +158,12 @@ def _rows_from_report(q: queryv2.Query, dim: str | None, report: dict) -> list[d
             value = (name(r["value"]) if name else r["value"]) or ""
             if not value:
                 continue  # a code with no name (Tor's T1, XX): no row, as the raw rows give none
-            into = merged.setdefault(value, {"visitors": 0, "pageviews": 0, "visits": 0, "bounces": 0.0})
+            into = merged.setdefault(value, {"visitors": 0, "pageviews": 0, "visits": 0, "bounces": 0})
             into["visitors"] += r["visitors"]
             into["pageviews"] += r["pageviews"]
             into["visits"] += r.get("visits") or 0
-            into["bounces"] += (r.get("bounce_rate") or 0) * (r.get("visits") or 0)
-        groups = [
-            (v, {**g, "bounce_rate": round(100 * g["bounces"] / g["visits"]) if g["visits"] else None})
-            for v, g in merged.items()
-        ]
+            into["bounces"] += r["bounces"]
+        groups = [(v, {**g, "bounce_rate": _percent(g["bounces"], g["visits"])}) for v, g in merged.items()]
     rows = []
     for value, g in groups:
         g = {**g, "percentage": round(100 * g["visitors"] / total, 1) if total and "visitors" in g else None}
@@ -175,8 +171,9 @@ def _rows_from_report(q: queryv2.Query, dim: str | None, report: dict) -> list[d
     return rows
 
 
-def _rate(fraction) -> float | None:
-    return None if fraction is None else round(fraction * 100, 2)
+def _rate(part: int, whole: int) -> float | None:
+    """A percentage to two places from the counts (see _percent)."""
+    return round(100 * part / whole, 2) if whole else None
 
 
 def _raw_days(q: queryv2.Query, today: str, retention_days: int) -> tuple[tuple[str, str] | None, str | None]:

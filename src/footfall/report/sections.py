@@ -25,6 +25,7 @@ class Totals(TypedDict):
     visitors: int
     pageviews: int
     visits: int
+    bounces: int
     bounce_rate: float | None
     median_seconds: int | None
     hits: int | None  # None: the filters select visits, which hits know nothing of
@@ -70,6 +71,7 @@ class RankedRow(TypedDict):
 
 class VisitRankedRow(RankedRow):
     visits: int | None
+    bounces: int
     bounce_rate: float | None
 
 
@@ -162,13 +164,15 @@ def totals(t: Tally) -> Totals:
             all_hist[s] = all_hist.get(s, 0) + n
     pages = t.page.values()
     visits = sum(p["visits"] for p in pages)
+    bounces = sum(p["bounces"] for p in pages)
     hits = sum(p["hits"] for p in pages)
     tracked = sum(p["tracked"] for p in pages)
     return {
         "visitors": sum(d["visitors"] for d in t.day.values()),
         "pageviews": sum(p["views"] for p in pages),
         "visits": visits,
-        "bounce_rate": ratio(sum(p["bounces"] for p in pages), visits),
+        "bounces": bounces,
+        "bounce_rate": ratio(bounces, visits),
         "median_seconds": median_seconds(all_hist),
         "hits": hits if t.hits_known else None,
         "tracked": tracked if t.hits_known else None,
@@ -247,6 +251,7 @@ def ranked_visits(t: Tally, name: str, limit: int | None) -> list[VisitRankedRow
             {
                 **row,
                 "visits": entry["visits"] or None,
+                "bounces": entry["bounces"],
                 "bounce_rate": ratio(entry["bounces"], entry["visits"]),
             }
         )
