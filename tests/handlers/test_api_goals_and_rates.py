@@ -76,3 +76,15 @@ def test_conversion_rate_is_rounded_once_from_whole_counts_in_both_readings():
     close_the_day(app)
     for answer in both(app, {"metrics": ["visitors", "conversion_rate"], "dimensions": ["event:goal"]}):
         assert [row for row in answer if row[0] == ["signup"]] == [[["signup"], [1, 0.62]]]
+
+
+def test_a_goal_without_conversions_has_no_row_in_either_reading():
+    app = new_app()
+    visit(app, 0, ["/", "/b"])
+    close_the_day(app)
+    body = {"metrics": ["visitors", "events", "conversion_rate"], "dimensions": ["event:goal"]}
+    body["include"] = {"total_rows": True}
+    for filters in ([], [NEUTRAL]):
+        reply = app.post("/_ff/api/v1/query", {"date_range": [DAY, DAY], **body, "filters": filters}, headers=BEARER)
+        assert reply.status == 200, reply.text()
+        assert (reply.json()["results"], reply.json()["meta"]["total_rows"]) == ([], 0), filters

@@ -150,6 +150,7 @@ def _rows_from_report(q: queryv2.Query, dim: str | None, report: dict) -> list[d
         groups = [
             (g["name"], {**g, "events": g["conversions"], "conversion_rate": _rate(g["visitors"], total)})
             for g in report["goals"]
+            if g["visitors"] or g["conversions"]  # no row for a goal nobody reached, as the raw rows give none
         ]
     else:
         merged: dict[str, dict] = {}
