@@ -158,7 +158,7 @@ def parse_size_cap(raw: str | None) -> int:
     value = (raw or "").strip()
     if not value:
         return 500
-    if not value.isdigit() or not 1 <= int(value) <= 1_000_000:
+    if not (value.isascii() and value.isdigit()) or not 1 <= int(value) <= 1_000_000:
         raise ConfigError("DB_SIZE_CAP_MB", "must be the database's size cap in MB: 500 (free plan) or 10000 (paid)")
     return int(value)
 
@@ -206,7 +206,7 @@ def parse_retention(raw: str | None) -> int:
     value = (raw or "").strip()
     if value == "":
         return DEFAULT_RETENTION_DAYS
-    if not value.isdigit() or not 3 <= int(value) <= 3650:
+    if not (value.isascii() and value.isdigit()) or not 3 <= int(value) <= 3650:
         raise ConfigError("RETENTION_DAYS", "must be a whole number of days from 3 to 3650")
     return int(value)
 

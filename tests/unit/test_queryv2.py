@@ -43,6 +43,13 @@ def parse(body):
         # `$` matches before a final newline: a property name is matched whole.
         ({**BASE, "dimensions": ["event:props:plan\n"]}, "invalid_dimensions"),
         ({**BASE, "filters": [["is", "event:props:plan\n", ["free"]]]}, "invalid_filter"),
+        # A goal under or/not has no conversion rate (its base would be itself): refused, as
+        # Plausible refuses it (the answer was 100 %).
+        (
+            {**BASE, "filters": [["or", [["is", "event:goal", ["Signup"]], ["is", "event:page", ["/"]]]]]},
+            "invalid_filter",
+        ),
+        ({**BASE, "filters": [["not", ["is", "event:goal", ["Signup"]]]]}, "invalid_filter"),
     ],
 )
 def test_crafted_bodies_are_refused_by_name(body, code):
@@ -64,6 +71,13 @@ def test_crafted_bodies_are_refused_by_name(body, code):
         (r"(?=a)a", False),  # look-around
         (r"a" * 257, False),  # too long
         (r"[", False),  # not a pattern
+        (r"^/blog/.*", True),
+        (r"(a|a)*b", False),  # alternation inside a repeat: exponential (2.8 s on 25 characters)
+        (r"(ab|cd)*x", False),
+        (r"a+a+x", False),  # two long repeats take what the other gives back: 1 s on 2 KB
+        (r".*foo.*bar.*baz", False),  # a power of the length per repeat (64 s on a 2 KB path)
+        (r"a{0,1000}a{0,1000}x", False),
+        (r"^/p/\d{1,6}/[a-z]+$", True),
     ],
 )
 def test_only_patterns_that_run_in_linear_time_are_matched(pattern, runs):
@@ -88,3 +102,12 @@ def test_the_first_stats_language_takes_a_property_name_only_whole():
     with pytest.raises(Rejection) as caught:
         statsapi.parse_query({**body, "dimensions": ["event:props:plan\n"]}, settings, "example.com", NOW)
     assert caught.value.code == "invalid_dimensions"
+
+
+def test_a_goal_is_filtered_at_the_top_level_under_and_or_in_has_done():
+    for filters in (
+        [["is", "event:goal", ["Signup"]]],
+        [["and", [["is", "event:goal", ["Signup"]], ["is", "event:page", ["/"]]]]],
+        [["has_done", ["is", "event:goal", ["Signup"]]]],
+    ):
+        assert parse({**BASE, "filters": filters}).filters

@@ -41,6 +41,8 @@ def test_origin_urls(raw, origin):
         ("ORIGIN_TIMEOUT_MS", "fast"),
         ("ORIGIN_TIMEOUT_MS", "10"),
         ("EVENT_NAMES", "ok,<script>"),
+        ("RETENTION_DAYS", "\u00b2"),  # a digit to str.isdigit(), not to int(): a ValueError before
+        ("DB_SIZE_CAP_MB", "\u0665\u0660\u0660"),  # Arabic-Indic 500
     ],
 )
 def test_bad_values_name_their_variable(variable, raw):

@@ -141,35 +141,46 @@ def _dimension(name: object, where: str) -> str:
     return name
 
 
+# A repeat that may run longer than this counts as long: two of them in one pattern, each able
+# to take what the other gives back, make the engine try every split (`a+a+x`: 1 s on 2 KB).
+LONG_REPEAT = 32
+
+
 def _bounded(pattern: str) -> bool:
-    """Whether a regular expression runs in time linear in its input: no quantifier inside a
-    quantified group, no back-reference, no look-around, no conditional (re2's own limits)."""
+    """Whether a regular expression cannot make Python's backtracking engine take more than a
+    few milliseconds on a value of a few KB: no quantifier or alternation inside a quantified
+    group (`(a+)+`, `(a|a)*`: exponential), at most one long repeat (`.*a.*b.*c`: a power of
+    the length per repeat), no back-reference, look-around or conditional (re2's own limits)."""
     try:
         parsed = sre_parse.parse(pattern)
     except (re.error, RecursionError, OverflowError):
         return False
     repeats = {sre_parse.MAX_REPEAT, sre_parse.MIN_REPEAT, sre_parse.POSSESSIVE_REPEAT}
     refused = {sre_parse.GROUPREF, sre_parse.GROUPREF_EXISTS, sre_parse.ASSERT, sre_parse.ASSERT_NOT}
+    long_repeats = 0
 
     def walk(items, inside_repeat: bool) -> bool:
+        nonlocal long_repeats
         for op, arg in items:
             if op in refused:
                 return False
             if op in repeats:
                 _, high, sub = arg
+                if high == sre_parse.MAXREPEAT or high > LONG_REPEAT:
+                    long_repeats += 1
                 if inside_repeat or (high != 0 and not walk(sub, True)):
                     return False
             elif op == sre_parse.SUBPATTERN:
                 if not walk(arg[-1], inside_repeat):
                     return False
             elif op == sre_parse.BRANCH:
-                if not all(walk(branch, inside_repeat) for branch in arg[1]):
+                if inside_repeat or not all(walk(branch, inside_repeat) for branch in arg[1]):
                     return False
             elif op == sre_parse.ATOMIC_GROUP and not walk(arg, inside_repeat):
                 return False
         return True
 
-    return walk(parsed, False)
+    return walk(parsed, False) and long_repeats <= 1
 
 
 def _leaf(item: list, where: str) -> Leaf:
@@ -191,8 +202,10 @@ def _leaf(item: list, where: str) -> Leaf:
         if op in ("matches", "matches_not") and (len(text) > MAX_PATTERN or not _bounded(text)):
             raise _bad(
                 "unsupported_pattern",
-                f"{where}: that regular expression is refused: at most {MAX_PATTERN} characters, and no "
-                "nested quantifiers, back-references or look-arounds (its run time must stay linear)",
+                f"{where}: that regular expression is refused: at most {MAX_PATTERN} characters, no "
+                "quantifier or alternation inside a repeated group, at most one unbounded repeat (.*, +), "
+                "no back-references or look-arounds (its run time must stay short); contains and "
+                "several filters say most of the rest",
             )
         values.append(text)
     case_sensitive = True
@@ -209,7 +222,10 @@ def _leaf(item: list, where: str) -> Leaf:
     return Leaf(op, name, tuple(values), case_sensitive)
 
 
-def parse_filter(item: object, where: str = "filters", depth: int = 0):
+def parse_filter(item: object, where: str = "filters", depth: int = 0, top: bool = True):
+    """A filter; `top` while only `and` stands between it and the query's list of filters, or
+    inside has_done/has_not_done: the only places a goal can be filtered, as in Plausible (a goal
+    under `or` or `not` has no conversion rate: its base would be the goal itself)."""
     if depth > 10:
         raise _bad("invalid_filter", f"{where}: filters nest at most 10 deep")
     if not isinstance(item, list) or not item or not isinstance(item[0], str):
@@ -220,15 +236,17 @@ def parse_filter(item: object, where: str = "filters", depth: int = 0):
             raise _bad("invalid_filter", f"{where}: [{op!r}, dimension, [values]] with an optional modifiers object")
         if item[1] == "segment":
             raise _bad("unsupported_filter", f"{where}: segments are not supported: footfall has no saved segments")
+        if item[1] == "event:goal" and not top:
+            raise _bad("invalid_filter", f"{where}: event:goal can only be filtered at the top level or in has_done")
         return _leaf(item, where)
     if op in ("and", "or"):
         if len(item) != 2 or not isinstance(item[1], list) or not item[1]:
             raise _bad("invalid_filter", f'{where}: ["{op}", [filters]]')
-        return Logic(op, tuple(parse_filter(f, f"{where}.{op}", depth + 1) for f in item[1]))
+        return Logic(op, tuple(parse_filter(f, f"{where}.{op}", depth + 1, top and op == "and") for f in item[1]))
     if op in ("not", *BEHAVIOURAL):
         if len(item) != 2:
             raise _bad("invalid_filter", f'{where}: ["{op}", filter]')
-        child = parse_filter(item[1], f"{where}.{op}", depth + 1)
+        child = parse_filter(item[1], f"{where}.{op}", depth + 1, op in BEHAVIOURAL)
         if op in BEHAVIOURAL and not _event_only(child):
             raise _bad("invalid_filter", f"{where}: {op} takes filters on event dimensions")
         return Logic(op, (child,))
