@@ -88,3 +88,13 @@ def test_a_goal_without_conversions_has_no_row_in_either_reading():
         reply = app.post("/_ff/api/v1/query", {"date_range": [DAY, DAY], **body, "filters": filters}, headers=BEARER)
         assert reply.status == 200, reply.text()
         assert (reply.json()["results"], reply.json()["meta"]["total_rows"]) == ([], 0), filters
+
+
+def test_conversion_rate_with_a_goal_and_a_property_filter_is_over_every_visitor():
+    """Plausible takes top-level goal and property filters out of the rate's base: 2 of 7."""
+    app = new_app()
+    for n in range(7):
+        visit(app, n, ["/"], plan="pro" if n < 2 else ("free" if n == 2 else None))
+    filters = [["is", "event:goal", ["signup"]], ["is", "event:props:plan", ["pro"]]]
+    body = {"metrics": ["visitors", "conversion_rate"], "filters": filters}
+    assert query(app, body) == [[[], [2, 28.57]]]

@@ -14,7 +14,7 @@ one visitor on one day: footfall.collect.visitors), `visits` their visits, `page
 visible time, the sum of a visit's page times) and `views_per_visit`; `time_on_page` and
 `scroll_depth` the mean over the page views that reported one; `percentage` the group's
 visitors over all the query's visitors; `conversion_rate` converted visitors over all the
-visitors without the goal filters, `group_conversion_rate` the same within the group.
+visitors without the goal and property filters, `group_conversion_rate` the same within the group.
 
 Raw rows are kept RETENTION_DAYS: a range that reaches further back is answered for the days
 kept, and the answer's meta says so (footfall.api.statsapi reads the rollups instead where a
@@ -222,12 +222,17 @@ def _select(events: list[Event], filters: Iterable, m: Matcher) -> list[Event]:
     return [e for e in events if all(m.holds(f, e, done) for f in filters)]
 
 
-def _without_goals(f):
-    """A filter with its goal conditions taken out (None when nothing is left)."""
+def _rate_base(f):
+    """A filter with its goal and event property conditions taken out (None when nothing is
+    left): the visitors a conversion rate is over. Plausible drops both from the base
+    (Query.remove_top_level_filters(query, ["event:goal", "event:props"]) in
+    https://github.com/plausible/analytics/blob/master/lib/plausible/stats/sql/special_metrics.ex);
+    with the property kept, a goal filtered by a property converted 100 % of the visitors who
+    sent it."""
     if isinstance(f, Leaf):
-        return None if f.dimension == "event:goal" else f
+        return None if f.dimension == "event:goal" or f.dimension.startswith(queryv2.PROPS) else f
     if f.op == "and":
-        kept = tuple(c for c in (_without_goals(c) for c in f.children) if c is not None)
+        kept = tuple(c for c in (_rate_base(c) for c in f.children) if c is not None)
         return Logic("and", kept) if kept else None
     return f
 
@@ -291,7 +296,7 @@ def answer(q: Query, rows: list[dict], event_rows: list[dict], goals: list[Goal]
     total = _visitors(chosen)
     needs_base = any(n in ("conversion_rate", "group_conversion_rate") for n in q.metrics)
     base_events = (
-        _select(events, (f for f in (_without_goals(f) for f in q.filters) if f is not None), m) if needs_base else []
+        _select(events, (f for f in (_rate_base(f) for f in q.filters) if f is not None), m) if needs_base else []
     )
     base_total = _visitors(base_events)
     base_groups: dict[tuple, set] = defaultdict(set)
