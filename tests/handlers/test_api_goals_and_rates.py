@@ -98,3 +98,23 @@ def test_conversion_rate_with_a_goal_and_a_property_filter_is_over_every_visitor
     filters = [["is", "event:goal", ["signup"]], ["is", "event:props:plan", ["pro"]]]
     body = {"metrics": ["visitors", "conversion_rate"], "filters": filters}
     assert query(app, body) == [[[], [2, 28.57]]]
+
+
+def test_a_week_the_range_starts_inside_of_is_named_by_the_range_start_in_both_readings():
+    # 2026-11-20 is a Friday: a range from it to the Monday after starts inside the week of
+    # 11-16. Plausible names that week 11-20 (never a day before the range); so do the rows
+    # and the time labels.
+    app = new_app()
+    visit(app, 1, ["/"])
+    app.advance(3 * 86_400_000)  # Monday 11-23
+    visit(app, 2, ["/"])
+    app.advance(86_400_000)  # both days closed
+    app.run_maintenance()
+    body = {"date_range": [DAY, "2026-11-23"], "metrics": ["visitors"], "dimensions": ["time:week"]}
+    for filters in ([], [NEUTRAL]):
+        reply = app.post(
+            "/_ff/api/v1/query", {**body, "filters": filters, "include": {"time_labels": True}}, headers=BEARER
+        )
+        answer = reply.json()
+        assert [(r["dimensions"], r["metrics"]) for r in answer["results"]] == [([DAY], [1]), (["2026-11-23"], [1])]
+        assert answer["meta"]["time_labels"] == [DAY, "2026-11-23"]

@@ -132,9 +132,8 @@ def _rows_from_report(q: queryv2.Query, dim: str | None, report: dict) -> list[d
         for d in report["series"]:
             if not (d["pageviews"] or d["visitors"]):
                 continue  # no row for an empty bucket, as Plausible (include.time_labels names them)
-            into = buckets.setdefault(
-                queryv2.day_bucket(dim, d["day"]), {"visitors": 0, "pageviews": 0, "visits": 0, "bounces": 0}
-            )
+            label = queryv2.day_bucket(dim, d["day"], q.day_from)
+            into = buckets.setdefault(label, {"visitors": 0, "pageviews": 0, "visits": 0, "bounces": 0})
             for key in into:
                 into[key] += d.get(key) or 0
             if "coverage" in q.metrics:

@@ -126,8 +126,9 @@ class Matcher:
     """Filters evaluated on events; regular expressions compiled once, each distinct value
     matched once (footfall.api.queryv2 has refused unbounded patterns)."""
 
-    def __init__(self, goals: list[Goal], offset_minutes: int):
+    def __init__(self, goals: list[Goal], offset_minutes: int, first_day: str = ""):
         self.goals = goals
+        self.first_day = first_day  # the range's, for the label of a week it starts inside of
         self.matchers = [(g.name, goal_rules.matcher(g)) for g in goals]
         self.offset_minutes = offset_minutes
         self._cache: dict[tuple, bool] = {}
@@ -159,7 +160,7 @@ class Matcher:
         day = e.visit.raw.day
         if dimension == "time:hour":
             return [series.hour_label(e.ts, self.offset_minutes, day)]
-        return [queryv2.day_bucket(dimension, day)]
+        return [queryv2.day_bucket(dimension, day, self.first_day)]
 
     def _one(self, leaf: Leaf, value: str) -> bool:
         key = (leaf, value)
@@ -281,7 +282,7 @@ def _visitors(group: Iterable[Event]) -> int:
 
 def answer(q: Query, rows: list[dict], event_rows: list[dict], goals: list[Goal], offset_minutes: int) -> dict:
     """{results, total_rows, time_labels} for a query over raw rows."""
-    m = Matcher(goals, offset_minutes)
+    m = Matcher(goals, offset_minutes, q.day_from)
     events = events_of(rows, event_rows, q.site, q.start_ms, q.end_ms)
     dims = tuple(queryv2.time_bucket(d, q) for d in q.dimensions)
     chosen = _select(events, q.filters, m)

@@ -405,10 +405,12 @@ def time_bucket(name: str, q: Query) -> str:
     return "time:day" if days <= 62 else "time:month"
 
 
-def day_bucket(name: str, day: str) -> str:
+def day_bucket(name: str, day: str, first: str) -> str:
     """The time:day, time:week or time:month label of a stored day (a row's own day, never
-    one worked out again from its time at today's UTC offset; hours: series.hour_label)."""
-    return series.bucket_start(day, name.removeprefix("time:"))
+    one worked out again from its time at today's UTC offset; hours: series.hour_label). A week
+    the range starts inside of is named by the range's `first` day, as Plausible names it."""
+    start = series.bucket_start(day, name.removeprefix("time:"))
+    return max(start, first) if name == "time:week" else start
 
 
 def labels(name: str, q: Query) -> list[str]:
@@ -419,7 +421,7 @@ def labels(name: str, q: Query) -> list[str]:
         if name == "time:hour":
             out += [f"{day} {h:02d}:00:00" for h in range(24)]
         else:
-            label = day_bucket(name, day)
+            label = day_bucket(name, day, q.day_from)
             if not out or out[-1] != label:
                 out.append(label)
         day = shift_day(day, 1)
