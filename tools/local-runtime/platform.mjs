@@ -147,39 +147,50 @@ export class PlatformSupervisor {
       dump: () => supervisor.call(name, (db) => db.dump()),
     };
     // Anything else of the D1 API (withSession, ...) goes to the current binding as it is.
-    // Reading it is a synchronous call to workerd, which can break under load (see above), so
-    // names the API does not have are answered here: Python's getattr(db, "_binding", db) asks
-    // for one on every request (edge/d1.py), and that read was the one seen failing.
     return new Proxy(database, {
       get(target, prop) {
-        if (prop in target) return target[prop];
-        if (typeof prop !== 'string' || prop.startsWith('_') || prop === 'then') return undefined;
-        const generation = supervisor.generation;
-        try {
-          const binding = supervisor.proxy.env[name];
-          const value = binding?.[prop];
-          return typeof value === 'function' ? value.bind(binding) : value;
-        } catch (err) {
-          const reason = connectionLost(err);
-          if (!reason) throw err;
-          supervisor.recover(generation, reason); // the next call waits for the new proxy
-          throw err;
-        }
+        return prop in target ? target[prop] : supervisor.read(name, prop);
       },
     });
   }
 
   /**
+   * `binding[prop]` of the current proxy's binding `name`, methods bound to it. Reading a
+   * platform-proxy binding is a synchronous call to workerd, which can break under load (see
+   * above), so names no binding API has are answered here: Python's getattr(b, "_binding", b)
+   * asks for one on every request (edge/d1.py, edge/kv.py), and those reads were the ones seen
+   * failing. A desync on any other read starts the recovery; the next call waits for it.
+   */
+  read(name, prop) {
+    if (typeof prop !== 'string' || prop.startsWith('_') || prop === 'then') return undefined;
+    const generation = this.generation;
+    try {
+      const binding = this.proxy.env[name];
+      const value = binding?.[prop];
+      return typeof value === 'function' ? value.bind(binding) : value;
+    } catch (err) {
+      const reason = connectionLost(err);
+      if (!reason) throw err;
+      this.recover(generation, reason);
+      throw err;
+    }
+  }
+
+  /** A binding other than D1 (KV, ...), read through `read` on each access. */
+  binding(name) {
+    return new Proxy({}, { get: (_, prop) => this.read(name, prop) });
+  }
+
+  /**
    * The Worker's `env`: D1 bindings wrapped as above, other bindings read from the current
-   * proxy on each access, plain variables copied.
+   * proxy on each access (`binding`), plain variables copied.
    */
   env(d1Names) {
     const env = {};
     for (const [key, value] of Object.entries(this.proxy.env)) {
       if (d1Names.includes(key)) env[key] = this.d1(key);
-      else if (value !== null && typeof value === 'object') {
-        Object.defineProperty(env, key, { get: () => this.proxy.env[key], enumerable: true, configurable: true });
-      } else env[key] = value;
+      else if (value !== null && typeof value === 'object') env[key] = this.binding(key);
+      else env[key] = value;
     }
     return env;
   }
