@@ -64,7 +64,7 @@ def localized(settings: Settings, now_ms: int, offset_at: OffsetAt) -> Settings:
     try:
         return settings._replace(day_offset_minutes=offset_at(settings.timezone, now_ms))
     except ConfigError as exc:  # an unknown zone: footfall's endpoints say so, the site keeps working
-        return settings._replace(problem=settings.problem or exc, problems=(*settings.problems, exc), timezone=None)
+        return settings._replace(problems=(*settings.problems, exc), timezone=None)
 
 
 class Context(NamedTuple):

@@ -74,9 +74,13 @@ class Settings(NamedTuple):
     honour_dnt: bool = True  # DNT: 1 or Sec-GPC: 1 -> nothing stored (footfall.collect.privacy)
     inject_tag: bool = True  # the proxy adds the tracker's tag to the HTML pages it serves
     tag_attributes: tuple[tuple[str, str], ...] = ()  # data-* options on that tag
-    # A bad analytics variable: footfall's endpoints answer with it, the site keeps working.
-    problem: ConfigError | None = None
-    problems: tuple[ConfigError, ...] = ()  # every one, the first being `problem`
+    # The bad analytics variables, in order: footfall's endpoints answer with the first, the
+    # site keeps working; the daily job stops only for those it reads.
+    problems: tuple[ConfigError, ...] = ()
+
+    @property
+    def problem(self) -> ConfigError | None:
+        return self.problems[0] if self.problems else None
 
 
 def parse_prefix(raw: str | None) -> str:
@@ -323,6 +327,5 @@ def parse_settings(variables: dict[str, str | None]) -> Settings:
         honour_dnt=lenient(parse_flag, "HONOUR_DNT", get("HONOUR_DNT"), default=True, missing=True),
         inject_tag=lenient(parse_flag, "INJECT_TAG", get("INJECT_TAG"), default=True, missing=True),
         tag_attributes=lenient(parse_tag_attributes, get("TAG_ATTRIBUTES"), default=()),
-        problem=problems[0] if problems else None,
         problems=tuple(problems),
     )
