@@ -24,7 +24,6 @@ def both(app: InProcess, body: dict) -> tuple[dict, dict]:
     fast = app.post("/_ff/api/v1/query", body, headers=BEARER)
     raw = app.post("/_ff/api/v1/query", {**body, "filters": [NEUTRAL]}, headers=BEARER)
     assert fast.status == raw.status == 200, (fast.text(), raw.text())
-    assert fast.json()["meta"]["source"]["raw"] != raw.json()["meta"]["source"]["raw"] or True
     return fast.json(), raw.json()
 
 

@@ -13,6 +13,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from app.access import Access
+from app.routes import ROUTES
+
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "waf"))
 
@@ -113,8 +116,12 @@ def test_expressions_match_exactly_the_intended_paths(prefix):
     assert evaluate(owner["expression"], f"{prefix}/login", "POST")
     # Fields the Pro plan's rate-limiting rules may use: the path, not the method.
     assert "http.request.method" not in collect["expression"] + owner["expression"]
-    for name in ("goals", "api/v1/copy"):  # they check the token too (a 401 for a wrong one)
-        assert evaluate(owner["expression"], f"{prefix}/{name}", "POST"), name
+    # Every route that checks the owner's token or session (the route table's, so that a new
+    # one cannot be left out), and the login and logout forms.
+    for route in ROUTES:
+        if route.access not in (Access.BEACON, Access.PUBLIC) or route.path in ("login", "logout"):
+            path = f"{prefix}/{route.path.replace('{path}', 'blog/post')}"
+            assert evaluate(owner["expression"], path, "POST"), path
     # Every endpoint that checks the owner's token or session: Bearer guesses are limited too.
     for path in (*rules.owner_paths(prefix), f"{prefix}/history/blog/post.svg", f"{prefix}/history/.svg"):
         for method in ("GET", "POST"):
