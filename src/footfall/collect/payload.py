@@ -21,6 +21,7 @@ from footfall.collect.limits import (
     MAX_REFERRER,
     MAX_SCROLL_PERCENT,
     MAX_SEQ,
+    MAX_SITE,
     MAX_TOTAL_SECONDS,
     MAX_URL,
     MAX_UTM_VALUE,
@@ -177,7 +178,7 @@ def normalise_referrer(value: str) -> str | None:
         return None
     if ":" in host:  # an IPv6 literal
         host = f"[{host}]"
-    elif len(host) > 253 or "" in host.removesuffix(".").split("."):
+    elif len(host) > MAX_SITE or "" in host.removesuffix(".").split("."):
         # No DNS name is longer or has an empty label; 2,000 dots cost the channel lookup (a
         # set lookup per suffix) ~10 ms on every request and every report that read it.
         return None

@@ -20,14 +20,13 @@ PURGE_BATCH = 5000
 MAX_PURGE_ROUNDS = 10
 SALT_KEEP_DAYS = 2
 
-DELETE_DAY = tuple(
-    (f"delete_{table}", f"DELETE FROM {table} WHERE day = ?")
-    for table in ("daily_pages", "daily_dimensions", "daily_events", "daily_totals")
-)
-DELETE_MONTH = tuple(
-    (f"delete_{table}", f"DELETE FROM {table} WHERE month = ?")
-    for table in ("monthly_pages", "monthly_dimensions", "monthly_events")
-)
+# The rollup tables: those of a day's rows (the goals', funnels' and properties' are
+# footfall.report.insights'), and those of a month's, summed from the daily ones.
+CORE_DAILY_TABLES = ("daily_pages", "daily_dimensions", "daily_events", "daily_totals")
+DAILY_TABLES = CORE_DAILY_TABLES + insights.ROLLED_TABLES
+MONTHLY_TABLES = ("monthly_pages", "monthly_dimensions", "monthly_events")
+DELETE_DAY = tuple((f"delete_{table}", f"DELETE FROM {table} WHERE day = ?") for table in CORE_DAILY_TABLES)
+DELETE_MONTH = tuple((f"delete_{table}", f"DELETE FROM {table} WHERE month = ?") for table in MONTHLY_TABLES)
 _SUMS = "SUM(views), SUM(visitors), SUM(visits), SUM(bounces), SUM(seconds_sum), SUM(seconds_count)"
 
 # After a day's daily rows are in (same batch): its per-site totals, with the day's histogram
@@ -192,16 +191,6 @@ def rollup_day(day: str, now_ms: int, found: insights.Definitions | None = None)
     return statements
 
 
-DAILY_TABLES = (
-    "daily_pages",
-    "daily_dimensions",
-    "daily_events",
-    "daily_totals",
-    "daily_goals",
-    "daily_funnels",
-    "daily_props",
-)
-MONTHLY_TABLES = ("monthly_pages", "monthly_dimensions", "monthly_events")
 LOWER_DONE = "UPDATE maintenance SET done_until = ?1, updated_ts = ?2 WHERE task = 'rollup' AND done_until > ?1"
 
 

@@ -99,14 +99,15 @@ ON CONFLICT (site, month, path) DO UPDATE SET exits = excluded.exits
 """
 
 
+# The rollup tables this module fills (footfall.database.rollups lists the others).
+ROLLED_TABLES = ("daily_goals", "daily_funnels", "daily_props")
+
+
 def rollup(day: str, found: Definitions) -> list[Statement]:
     """One day's goals, funnels, properties and exits, for every site: statements that follow
     the day's other rollups (and its month's) in the job's batch (footfall.database.rollups)."""
     scope = queries.Scope(day, day)
-    out = [
-        Statement(f"delete_{table}", f"DELETE FROM {table} WHERE day = ?", (day,))
-        for table in ("daily_goals", "daily_funnels", "daily_props")
-    ]
+    out = [Statement(f"delete_{table}", f"DELETE FROM {table} WHERE day = ?", (day,)) for table in ROLLED_TABLES]
     if found.goals:
         out.append(Statement("rollup_goals", *_tuple(goals.rollup(scope, found.goals))))
     known = {g.name: g for g in found.goals}
