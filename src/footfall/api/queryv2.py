@@ -24,7 +24,7 @@ from footfall import dimensions
 from footfall.collect.limits import MAX_SITE
 from footfall.days import local_day, shift_day
 from footfall.errors import Rejection
-from footfall.report import periods, series
+from footfall.report import periods, props, series
 
 METRICS = (
     "visitors",
@@ -79,7 +79,6 @@ MAX_CLAUSES = 100
 MAX_PATTERN = 256
 MAX_VALUE = 2048
 # Whole names only (fullmatch): `$` would also match before a final newline.
-_PROP_RE = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.:-]{0,63}")
 
 
 class Leaf(NamedTuple):
@@ -115,7 +114,7 @@ def _bad(code: str, message: str) -> Rejection:
 
 
 def is_prop(name: object) -> bool:
-    return isinstance(name, str) and name.startswith(PROPS) and bool(_PROP_RE.fullmatch(name[len(PROPS) :]))
+    return isinstance(name, str) and name.startswith(PROPS) and bool(props.KEY_RE.fullmatch(name[len(PROPS) :]))
 
 
 def dimension_kind(name: str) -> str:

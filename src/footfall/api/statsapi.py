@@ -5,9 +5,8 @@ It follows the shape of Plausible's Stats API v2: a site, a date range, metrics,
 dimension and equality filters; names come from the dimension registry (footfall.dimensions).
 """
 
-import re
-
 from footfall import dimensions
+from footfall.api import queryv2
 from footfall.collect.limits import MAX_SITE
 from footfall.days import local_day, shift_day
 from footfall.errors import Rejection
@@ -41,10 +40,7 @@ DIMENSIONS = {
     "event:goal": "goals",
     "visit:exit_page": "exit_pages",
 }
-# event:props:<name>: a custom event property's values (footfall.report.props); `url` is the link's.
-PROPS_PREFIX = "event:props:"
-# Whole names only (fullmatch): `$` would also match before a final newline.
-_PROP_NAME_RE = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.:-]{0,63}")
+# event:props:<name> (queryv2.is_prop): a custom event property's values; `url` is the link's.
 _EVENT_FIELDS = {"event:name": "name", "event:type": "type", "event:url": "url"}
 FILTER_NAMES = {d.api_name: d.filter_key for d in dimensions.REGISTRY}
 
@@ -81,7 +77,7 @@ def parse_query(data: dict, settings: Settings, site: str, now_ms: int) -> tuple
     if any(m not in METRICS for m in metrics):
         raise Rejection(400, "invalid_metrics", "metrics may be " + ", ".join(METRICS))
     dims = _list(data.get("dimensions"), "dimensions")
-    if len(dims) > 1 or any(d not in DIMENSIONS and not _is_prop(d) for d in dims):
+    if len(dims) > 1 or any(d not in DIMENSIONS and not queryv2.is_prop(d) for d in dims):
         raise Rejection(400, "invalid_dimensions", "at most one dimension, one of " + ", ".join(DIMENSIONS))
     pairs = _filters(data.get("filters") or [])
     today = local_day(now_ms, settings.day_offset_minutes)
@@ -103,10 +99,6 @@ def parse_query(data: dict, settings: Settings, site: str, now_ms: int) -> tuple
         settings.db_size_cap_mb * 10**6,
     )
     return query, metrics, (dims[0] if dims else None)
-
-
-def _is_prop(name: str) -> bool:
-    return name.startswith(PROPS_PREFIX) and bool(_PROP_NAME_RE.fullmatch(name[len(PROPS_PREFIX) :]))
 
 
 def _percent(fraction) -> float | None:
@@ -157,8 +149,8 @@ def results(report: dict, metrics: list[str], dimension: str | None) -> list[dic
             "events": report["totals"]["pageviews"] + sum(e["count"] for e in report["events"]),
         }
         return [{"dimensions": [], "metrics": [_metric(m, totals) for m in metrics]}]
-    if dimension not in DIMENSIONS and _is_prop(dimension):
-        return _prop_rows(report, dimension[len(PROPS_PREFIX) :], metrics)
+    if dimension not in DIMENSIONS and queryv2.is_prop(dimension):
+        return _prop_rows(report, dimension[len(queryv2.PROPS) :], metrics)
     key = DIMENSIONS[dimension]
     if key == "goals":
         return [

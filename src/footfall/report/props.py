@@ -24,7 +24,8 @@ MAX_PROPS = 5
 MAX_KEY = 64
 MAX_VALUE = 256
 MAX_SAFE_INTEGER = 2**53 - 1
-_KEY_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.:-]{0,63}$")
+# A property's name, as stored with its event and as the stats APIs name it (event:props:NAME).
+KEY_RE = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.:-]{0,63}")
 # Something@something.tld anywhere in the value: an address, or text that carries one.
 EMAIL_RE = re.compile(r"[^\s@]+@[^\s@]+\.[^\s@.]{2,}")
 DATASET_EVENT, DATASET_PROP = "footfallEvent", "footfallProp"
@@ -92,7 +93,7 @@ def parse(raw: object, event_type: str) -> str | None:
         raise _bad(f"may hold at most {MAX_PROPS} properties")
     clean = {}
     for key, value in raw.items():
-        if not isinstance(key, str) or not _KEY_RE.fullmatch(key):
+        if not isinstance(key, str) or not KEY_RE.fullmatch(key):
             raise _bad("names are 1 to 64 letters, digits, _ . : or -")
         text = _scalar(key, value)
         if text is not None:
